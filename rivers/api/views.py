@@ -1,0 +1,31 @@
+from rivers.api.serializers import ChiefAppointmentSerializer, SegmentSerializer, WaterBodySerializer
+from rivers.filtersets import ChiefAppointmentFilterSet, SegmentFilterSet, WaterBodyFilterSet
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui.api.base import ScopedViewSet
+from wushui.api.pagination import FeaturePagination
+
+
+class WaterBodyViewSet(ScopedViewSet):
+    """Water bodies of the registry (一河一档) as GeoJSON features."""
+
+    queryset = WaterBody.objects.all()
+    serializer_class = WaterBodySerializer
+    filterset_class = WaterBodyFilterSet
+    pagination_class = FeaturePagination
+
+
+class SegmentViewSet(ScopedViewSet):
+    """Segments (河段) as GeoJSON features; lengths are computed by the server in metres."""
+
+    queryset = Segment.objects.select_related("water_body", "region")
+    serializer_class = SegmentSerializer
+    filterset_class = SegmentFilterSet
+    pagination_class = FeaturePagination
+
+
+class ChiefAppointmentViewSet(ScopedViewSet):
+    """Chief appointments, current and past; ``?current=true`` for the chiefs in office."""
+
+    queryset = ChiefAppointment.objects.select_related("chief", "segment")
+    serializer_class = ChiefAppointmentSerializer
+    filterset_class = ChiefAppointmentFilterSet

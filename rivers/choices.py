@@ -1,0 +1,54 @@
+from django.utils.translation import gettext_lazy as _
+
+from wushui.choices import ChoiceSet
+
+
+class WaterBodyKind(ChoiceSet):
+    """河湖库塘 plus canals; rivers and canals are measured by length, the others by area."""
+
+    RIVER = "river"
+    CANAL = "canal"
+    LAKE = "lake"
+    RESERVOIR = "reservoir"
+    POND = "pond"
+    CHOICES = (
+        (RIVER, _("River"), "blue"),
+        (CANAL, _("Canal"), "teal"),
+        (LAKE, _("Lake"), "indigo"),
+        (RESERVOIR, _("Reservoir"), "purple"),
+        (POND, _("Pond"), "green"),
+    )
+    LINEAR = (RIVER, CANAL)
+
+
+class WaterClass(ChoiceSet):
+    """Surface-water classes of GB 3838-2002; 劣V (worse than V) is stored as 6."""
+
+    I = 1  # noqa: E741 - the standard's own name
+    II = 2
+    III = 3
+    IV = 4
+    V = 5
+    WORSE_THAN_V = 6
+    CHOICES = (
+        (I, _("Class I"), "cyan"),
+        (II, _("Class II"), "blue"),
+        (III, _("Class III"), "green"),
+        (IV, _("Class IV"), "yellow"),
+        (V, _("Class V"), "orange"),
+        (WORSE_THAN_V, _("Worse than class V"), "red"),
+    )
+    TARGETS = (I, II, III, IV, V)
+
+
+class ChiefRole(ChoiceSet):
+    """The river chief (河长) and the related posts some segments also have."""
+
+    CHIEF = "chief"
+    POLICE_CHIEF = "police_chief"
+    INSPECTOR = "inspector"
+    CHOICES = (
+        (CHIEF, _("River chief"), "blue"),
+        (POLICE_CHIEF, _("River police chief"), "indigo"),
+        (INSPECTOR, _("Chief inspector"), "purple"),
+    )

@@ -1,0 +1,60 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui.choices import Tier
+from wushui.filtersets import RegionTreeFilter, SearchFilterSet
+from wushui.models import Region
+
+
+class WaterBodyRegionFilter(RegionTreeFilter):
+    """A water body lies in a region when one of its segments does."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        segments = Segment.objects.filter(
+            water_body=OuterRef("pk"), region__in=Region.objects.subtree(value).values("pk")
+        )
+        return qs.filter(Exists(segments))
+
+
+class WaterBodyFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "description")
+    region = WaterBodyRegionFilter(label=_("Street / village"))
+    tier = django_filters.ChoiceFilter(field_name="responsible_tier", choices=Tier.choices(), label=_("Tier"))
+    kind = django_filters.ChoiceFilter(choices=WaterBodyKind.choices(), label=_("Kind"))
+    target_class = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label in WaterClass.choices() if value in WaterClass.TARGETS],
+        label=_("Target class"),
+    )
+    is_provincial_model = django_filters.BooleanFilter(label=_("Provincial model river"))
+
+    class Meta:
+        model = WaterBody
+        fields = ["q", "region", "tier", "kind", "target_class", "is_provincial_model"]
+
+
+class SegmentFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "water_body__name")
+    region = RegionTreeFilter(field_name="region", label=_("Street / village"))
+    water_body = django_filters.NumberFilter(field_name="water_body_id", label=_("Water body"))
+
+    class Meta:
+        model = Segment
+        fields = ["q", "region", "water_body"]
+
+
+class ChiefAppointmentFilterSet(SearchFilterSet):
+    search_fields = ("chief__name", "post", "segment__name", "segment__water_body__name")
+    region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
+    tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
+    role = django_filters.ChoiceFilter(choices=ChiefRole.choices(), label=_("Role"))
+    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current"))
+
+    class Meta:
+        model = ChiefAppointment
+        fields = ["q", "region", "tier", "role", "segment", "current"]

@@ -1,0 +1,233 @@
+"""The river registry (一河一档): water bodies, their segments and the chiefs appointed to them."""
+
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
+from wushui.choices import RegionLevel, Tier
+from wushui.geo import length_m, to_metric, validate_geometry
+from wushui.models import Region
+from wushui.scoping import ScopedQuerySet, scope_region_ids
+
+# A segment may stray this far outside its region's boundary: boundaries are
+# digitised coarsely and rivers often are the boundary.
+REGION_BOUNDARY_TOLERANCE_M = 30
+
+code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9-]{2,29}$", _("Use 3–30 capital letters, digits and hyphens."))
+
+
+class SegmentQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        appointed = ChiefAppointment.objects.current().filter(chief=user).values("segment_id")
+        return Q(region__in=scope_region_ids(user)) | Q(pk__in=appointed)
+
+
+class WaterBodyQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        visible_segments = Segment.objects.filter(water_body=OuterRef("pk")).filter(Segment.objects.scope_q(user))
+        return Q(Exists(visible_segments))
+
+
+class ChiefAppointmentQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(segment__in=Segment.objects.restrict(user).values("pk"))
+
+    def current(self):
+        return self.filter(end_date__isnull=True)
+
+
+class WaterBody(models.Model):
+    """A river, canal, lake, reservoir or pond of the district: one file per river (一河一档)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=WaterBodyKind.choices())
+    responsible_tier = models.CharField(
+        _("responsible tier"),
+        max_length=16,
+        choices=Tier.choices(),
+        help_text=_("The highest tier of chief answering for the water body."),
+    )
+    target_class = models.PositiveSmallIntegerField(
+        _("target water class"),
+        choices=[(value, label) for value, label in WaterClass.choices() if value in WaterClass.TARGETS],
+        help_text=_("Water class of GB 3838-2002 the water body must reach."),
+    )
+    length_km = models.DecimalField(
+        _("length (km)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    area_km2 = models.DecimalField(
+        _("area (km²)"), max_digits=8, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    start_description = models.CharField(_("starts at"), max_length=100, blank=True)
+    end_description = models.CharField(_("ends at"), max_length=100, blank=True)
+    is_provincial_model = models.BooleanField(
+        _("provincial model river"), default=False, help_text=_("Awarded as a provincial model of river ecology.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    geometry = models.GeometryField(
+        _("geometry"),
+        srid=4326,
+        null=True,
+        blank=True,
+        help_text=_("Centre line of a river or canal, outline of a lake, reservoir or pond."),
+    )
+
+    objects = WaterBodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("water body")
+        verbose_name_plural = _("water bodies")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_class__gte=WaterClass.I) & Q(target_class__lte=WaterClass.V),
+                name="rivers_waterbody_target_class_i_to_v",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("rivers:waterbody_detail", args=[self.pk])
+
+    @property
+    def is_linear(self):
+        return self.kind in WaterBodyKind.LINEAR
+
+    def clean(self):
+        errors = {}
+        if self.kind in WaterBodyKind.LINEAR and self.length_km is None:
+            errors["length_km"] = _("A river or canal needs its length.")
+        if self.kind and self.kind not in WaterBodyKind.LINEAR and self.area_km2 is None:
+            errors["area_km2"] = _("A lake, reservoir or pond needs its area.")
+        geometry_error = validate_geometry(self.geometry)
+        if geometry_error:
+            errors["geometry"] = geometry_error
+        if errors:
+            raise ValidationError(errors)
+
+
+class Segment(models.Model):
+    """A segment (河段) of a water body lying in one region, the unit chiefs are appointed to."""
+
+    water_body = models.ForeignKey(
+        WaterBody, verbose_name=_("water body"), on_delete=models.PROTECT, related_name="segments"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="segments")
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    start_description = models.CharField(_("starts at"), max_length=100, blank=True)
+    end_description = models.CharField(_("ends at"), max_length=100, blank=True)
+    geometry = models.LineStringField(_("geometry"), srid=4326)
+    length_m = models.FloatField(
+        _("length (m)"), editable=False, default=0, help_text=_("Computed from the geometry in the metric CRS.")
+    )
+
+    objects = SegmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["water_body", "region"], name="rivers_segment_body_region")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("rivers:segment_detail", args=[self.pk])
+
+    def clean(self):
+        geometry_error = validate_geometry(self.geometry)
+        if geometry_error:
+            raise ValidationError({"geometry": geometry_error})
+        if self.geometry is not None and self.region_id and self.region.boundary:
+            boundary = to_metric(self.region.boundary).buffer(REGION_BOUNDARY_TOLERANCE_M)
+            if not boundary.covers(to_metric(self.geometry)):
+                raise ValidationError(
+                    {"geometry": _("The segment leaves its region %(region)s.") % {"region": self.region.name}}
+                )
+
+    def save(self, *args, **kwargs):
+        self.length_m = round(length_m(self.geometry), 1)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "geometry" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "length_m"}
+        super().save(*args, **kwargs)
+
+
+class ChiefAppointment(models.Model):
+    """A person's appointment as chief (河长, 警长 or 督察长) of a segment at one tier; history is kept."""
+
+    chief = models.ForeignKey(
+        "wushui.User", verbose_name=_("chief"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices())
+    role = models.CharField(_("role"), max_length=16, choices=ChiefRole.choices(), default=ChiefRole.CHIEF)
+    post = models.CharField(_("post"), max_length=100, help_text=_("The chief's office, as on the signboard."))
+    public_phone = models.CharField(
+        _("public phone"),
+        max_length=30,
+        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", _("Enter a phone number."))],
+        help_text=_("Shown on the signboard."),
+    )
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("end date"), null=True, blank=True, help_text=_("Empty while current."))
+
+    objects = ChiefAppointmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chief appointment")
+        verbose_name_plural = _("chief appointments")
+        ordering = ["segment__code", "tier", "role", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "tier", "role"],
+                condition=Q(end_date__isnull=True),
+                name="rivers_one_current_chief_per_segment_tier_role",
+                violation_error_message=_("This segment already has a current chief at this tier and role."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="rivers_appointment_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chief} · {self.segment} · {Tier.label(self.tier)}"
+
+    @property
+    def is_current(self):
+        return self.end_date is None
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date is before the start date.")})
+        if self.tier == Tier.VILLAGE and self.segment_id and self.segment.region.level != RegionLevel.VILLAGE:
+            raise ValidationError({"tier": _("A village-tier chief answers for a segment lying in a village.")})
+        if self.segment_id and self.tier and self.role and self.start_date:
+            if self.overlapping().exists():
+                raise ValidationError(
+                    {"start_date": _("This period overlaps another appointment of the same tier and role.")}
+                )
+
+    def overlapping(self):
+        """Other appointments to the same post whose period meets this one's."""
+        others = ChiefAppointment.objects.filter(segment_id=self.segment_id, tier=self.tier, role=self.role)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        others = others.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date:
+            others = others.filter(start_date__lte=self.end_date)
+        return others

@@ -1,0 +1,104 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from rivers.choices import WaterBodyKind, WaterClass
+from rivers.filtersets import WaterBodyFilterSet
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.selectors import chief_directory, chiefs_by_tier, segments_with_current_chiefs
+from wushui.choices import Tier
+from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.maps import feature, feature_collection
+
+
+def segment_features(segments):
+    return feature_collection(
+        feature(
+            segment.geometry,
+            name=f"{segment.water_body.name} · {segment.name}",
+            url=segment.get_absolute_url(),
+            colour=Tier.colour(segment.water_body.responsible_tier),
+            chiefs=[f"{Tier.label(a.tier)}: {a.chief} {a.public_phone}" for a in getattr(segment, "current_chiefs", [])],
+        )
+        for segment in segments
+    )
+
+
+class WaterBodyListView(ScopedListView):
+    model = WaterBody
+    filterset_class = WaterBodyFilterSet
+    template_name = "rivers/waterbody_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_bodies = list(context["object_list"])
+        segments = (
+            Segment.objects.restrict(self.request.user)
+            .filter(water_body__in=[body.pk for body in page_bodies])
+            .select_related("water_body")
+        )
+        context["map_features"] = segment_features(segments)
+        context["kinds"] = WaterBodyKind
+        context["classes"] = WaterClass
+        context["tiers"] = Tier
+        return context
+
+
+class WaterBodyDetailView(ScopedDetailView):
+    model = WaterBody
+    template_name = "rivers/waterbody_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        segments = segments_with_current_chiefs(
+            Segment.objects.restrict(user).filter(water_body=self.object), user
+        )
+        current = [appointment for segment in segments for appointment in segment.current_chiefs]
+        context["segments"] = segments
+        context["chiefs_by_tier"] = chiefs_by_tier(current)
+        context["past_appointments"] = (
+            ChiefAppointment.objects.restrict(user)
+            .filter(segment__water_body=self.object, end_date__isnull=False)
+            .select_related("chief", "segment")
+            .order_by("-end_date")
+        )
+        context["map_features"] = segment_features(segments)
+        context["water_class"] = WaterClass
+        return context
+
+
+class SegmentDetailView(ScopedDetailView):
+    model = Segment
+    template_name = "rivers/segment_detail.html"
+
+    def get_base_queryset(self):
+        return Segment.objects.select_related("water_body", "region__parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appointments = list(
+            ChiefAppointment.objects.restrict(self.request.user)
+            .filter(segment=self.object)
+            .select_related("chief")
+            .order_by("tier", "role", "-start_date")
+        )
+        self.object.current_chiefs = [a for a in appointments if a.is_current]
+        context["appointments"] = appointments
+        context["map_features"] = segment_features([self.object])
+        return context
+
+
+class ChiefDirectoryView(LoginRequiredMixin, TemplateView):
+    template_name = "rivers/chief_directory.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roots, appointments = chief_directory(self.request.user)
+        segments = {}
+        for appointment in appointments:
+            segment = segments.setdefault(appointment.segment_id, appointment.segment)
+            segment.current_chiefs = [*getattr(segment, "current_chiefs", []), appointment]
+        context["roots"] = roots
+        context["chief_count"] = len({a.chief_id for a in appointments})
+        context["map_features"] = segment_features(segments.values())
+        return context

@@ -1,0 +1,69 @@
+"""Filtersets shared by the HTML lists and the API (one per model)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wushui.choices import RegionLevel, UnitKind
+from wushui.models import Region, Unit
+
+
+def regions_in_scope(request):
+    """Choices for a region filter: only regions the user may see, so an outsider's id is refused."""
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.restrict(request.user)
+
+
+class RegionTreeFilter(django_filters.ModelChoiceFilter):
+    """Filter by a region and everything below it (a street includes its villages).
+
+    ``field_name`` is the path from the filtered model to its region.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", regions_in_scope)
+        kwargs.setdefault("label", _("Region"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        subtree = Region.objects.subtree(value).values("pk")
+        return qs.filter(**{f"{self.field_name}__in": subtree})
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A filterset with a free-text ``q`` over ``search_fields``."""
+
+    search_fields: tuple = ("name",)
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class RegionFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices(), label=_("Level"))
+    parent = django_filters.ModelChoiceFilter(queryset=regions_in_scope, label=_("Parent"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent"]
+
+
+class UnitFilterSet(SearchFilterSet):
+    search_fields = ("name", "short_name")
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
+    region = RegionTreeFilter(field_name="region")
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "region"]

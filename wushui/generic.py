@@ -1,0 +1,44 @@
+"""Base views: every list and detail page starts from ``restrict(user)``.
+
+Lists filter with the same filterset as the API; a malformed filter answers
+400 with the form's errors instead of silently showing everything.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import DetailView, ListView
+
+
+class ScopedListView(LoginRequiredMixin, ListView):
+    filterset_class = None
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset().restrict(self.request.user)
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            return queryset.none()
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filterset"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ScopedDetailView(LoginRequiredMixin, DetailView):
+    def get_base_queryset(self):
+        return self.model.objects.all()
+
+    def get_queryset(self):
+        return self.get_base_queryset().restrict(self.request.user)

@@ -1,0 +1,188 @@
+"""Users and roles, the administrative region tree, and units."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wushui.choices import Domain, RegionLevel, Role, UnitKind
+from wushui.geo import validate_geometry
+from wushui.scoping import ScopedQuerySet, scope_region_ids
+
+
+class RegionQuerySet(ScopedQuerySet):
+    def subtree(self, region):
+        """The region and its descendants: the tree is district → street → village, three levels."""
+        region_id = getattr(region, "pk", region)
+        if region_id is None:
+            return self.none()
+        return self.filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id))
+
+    def scope_q(self, user):
+        return Q(pk__in=scope_region_ids(user))
+
+
+class Region(models.Model):
+    """An administrative region: the district (区), a street (街道) or a village / community (村 / 社区)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Official statistical division code, 12 digits (e.g. 330303001000)."),
+    )
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices())
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    boundary = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{12}$"),
+                name="region_code_twelve_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("region_detail", args=[self.pk])
+
+    @property
+    def depth(self):
+        return RegionLevel.DEPTH[self.level]
+
+    def clean(self):
+        errors = {}
+        expected_parent_level = {
+            RegionLevel.DISTRICT: None,
+            RegionLevel.STREET: RegionLevel.DISTRICT,
+            RegionLevel.VILLAGE: RegionLevel.STREET,
+        }.get(self.level)
+        parent_level = self.parent.level if self.parent_id else None
+        if self.level and parent_level != expected_parent_level:
+            errors["parent"] = (
+                _("A district has no parent region.")
+                if expected_parent_level is None
+                else _("The parent of a %(level)s must be a %(parent)s.")
+                % {"level": RegionLevel.label(self.level), "parent": RegionLevel.label(expected_parent_level)}
+            )
+        boundary_error = validate_geometry(self.boundary)
+        if boundary_error:
+            errors["boundary"] = boundary_error
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnitQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # District departments serve everybody; street units belong to their street.
+        return Q(region__isnull=True) | Q(region__in=scope_region_ids(user))
+
+
+class Unit(models.Model):
+    """A government unit: the river-chief office (河长办), a department (部门), a street office or an owner unit (业主单位)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices())
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_("Leave empty for a district-wide unit."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    duties = models.TextField(_("duties"), blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("unit_detail", args=[self.pk])
+
+
+class UserQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(region__in=scope_region_ids(user))
+
+
+class WushuiUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: an official, a chief, a department user or an administrator.
+
+    The role says what they do; the region (and for a chief, their appointments)
+    says what they see. The public never signs in.
+    """
+
+    name = models.CharField(_("full name"), max_length=50, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices(), default=Role.CHIEF)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("The region whose subtree the user sees."),
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices(), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects = WushuiUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @cached_property
+    def sees_whole_district(self):
+        if self.is_superuser or self.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_OFFICIAL):
+            return True
+        return self.region is not None and self.region.level == RegionLevel.DISTRICT
+
+    def clean(self):
+        super().clean()
+        if self.role in (Role.STREET_OFFICIAL, Role.CHIEF, Role.DEPARTMENT) and self.region_id is None:
+            raise ValidationError({"region": _("This role needs a region.")})
+        if self.role == Role.STREET_OFFICIAL and self.region and self.region.level != RegionLevel.STREET:
+            raise ValidationError({"region": _("A street official is attached to a street.")})
+        if self.role == Role.DEPARTMENT and not self.domain:
+            raise ValidationError({"domain": _("A department user needs a domain.")})

@@ -1,0 +1,107 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.selectors import segments_with_current_chiefs
+from rivers.views import segment_features
+from wushui.choices import RegionLevel, UnitKind
+from wushui.filtersets import RegionFilterSet, UnitFilterSet
+from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.maps import feature, feature_collection
+from wushui.models import Region, Unit
+
+
+def region_features(regions):
+    return feature_collection(
+        feature(region.boundary, name=region.name, url=region.get_absolute_url(), colour=RegionLevel.colour(region.level))
+        for region in regions
+        if region.boundary is not None
+    )
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The signed-in user's overview of their scope."""
+
+    template_name = "wushui/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        segments = segments_with_current_chiefs(Segment.objects.restrict(user), user)
+        context["counts"] = {
+            "water_bodies": WaterBody.objects.restrict(user).count(),
+            "segments": len(segments),
+            "chiefs": ChiefAppointment.objects.restrict(user).current().values("chief").distinct().count(),
+            "villages": Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE).count(),
+        }
+        context["length_km"] = round(sum(segment.length_m for segment in segments) / 1000, 1)
+        context["map_features"] = segment_features(segments)
+        return context
+
+
+class RegionListView(ScopedListView):
+    model = Region
+    filterset_class = RegionFilterSet
+    template_name = "wushui/region_list.html"
+    paginate_by = 100
+
+    def get_base_queryset(self):
+        return Region.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map_features"] = region_features(context["object_list"])
+        context["levels"] = RegionLevel
+        return context
+
+
+class RegionDetailView(ScopedDetailView):
+    model = Region
+    template_name = "wushui/region_detail.html"
+
+    def get_base_queryset(self):
+        return Region.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["children"] = Region.objects.restrict(user).filter(parent=self.object)
+        segments = segments_with_current_chiefs(
+            Segment.objects.restrict(user).filter(region__in=Region.objects.subtree(self.object).values("pk")), user
+        )
+        context["segments"] = segments
+        context["units"] = Unit.objects.restrict(user).filter(region=self.object)
+        features = region_features([self.object])
+        features["features"] += segment_features(segments)["features"]
+        context["map_features"] = features
+        context["levels"] = RegionLevel
+        return context
+
+
+class UnitListView(ScopedListView):
+    model = Unit
+    filterset_class = UnitFilterSet
+    template_name = "wushui/unit_list.html"
+
+    def get_base_queryset(self):
+        return Unit.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map_features"] = region_features({unit.region for unit in context["object_list"] if unit.region})
+        context["kinds"] = UnitKind
+        return context
+
+
+class UnitDetailView(ScopedDetailView):
+    model = Unit
+    template_name = "wushui/unit_detail.html"
+
+    def get_base_queryset(self):
+        return Unit.objects.select_related("region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map_features"] = region_features([self.object.region] if self.object.region else [])
+        context["kinds"] = UnitKind
+        return context
