@@ -10,12 +10,3 @@ app = Celery("wushui")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-
-def _ensure_filesystem_broker_folder():
-    from django.conf import settings
-
-    if settings.CELERY_BROKER_URL == "filesystem://":
-        (settings.CELERY_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
-
-
-_ensure_filesystem_broker_folder()

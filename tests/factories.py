@@ -1,0 +1,81 @@
+"""Factories for the registry; geometries are simple boxes and lines inside Longwan."""
+
+import datetime
+
+import factory
+from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+
+from rivers.choices import ChiefRole, WaterBodyKind
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui.choices import RegionLevel, Role, Tier, UnitKind
+from wushui.models import Region, Unit, User
+
+
+def box(min_x, min_y, max_x, max_y):
+    return MultiPolygon(Polygon.from_bbox((min_x, min_y, max_x, max_y)), srid=4326)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    code = factory.Sequence(lambda n: f"3303039{n:05d}")
+    level = RegionLevel.DISTRICT
+    boundary = factory.LazyFunction(lambda: box(120.70, 27.85, 120.95, 28.05))
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    kind = UnitKind.DEPARTMENT
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    role = Role.CHIEF
+    password = factory.django.Password("secret-password")
+
+
+class WaterBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaterBody
+
+    code = factory.Sequence(lambda n: f"T-R{n:03d}")
+    name = factory.Sequence(lambda n: f"River {n}")
+    kind = WaterBodyKind.RIVER
+    responsible_tier = Tier.STREET
+    target_class = 4
+    length_km = 5
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    water_body = factory.SubFactory(WaterBodyFactory)
+    region = factory.SubFactory(RegionFactory)
+    code = factory.Sequence(lambda n: f"T-S{n:04d}")
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    geometry = factory.LazyFunction(lambda: LineString((120.75, 27.90), (120.76, 27.91), srid=4326))
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChiefAppointment
+
+    chief = factory.SubFactory(UserFactory)
+    segment = factory.SubFactory(SegmentFactory)
+    tier = Tier.STREET
+    role = ChiefRole.CHIEF
+    post = "Street party secretary"
+    public_phone = "13800000000"
+    start_date = datetime.date(2025, 1, 1)

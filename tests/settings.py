@@ -1,0 +1,11 @@
+"""Test settings: fast hashing, eager tasks, mail kept in memory, uploads in a temporary folder."""
+
+import tempfile
+
+from wushui.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="wushui-test-media-")
+LANGUAGE_CODE = "en"

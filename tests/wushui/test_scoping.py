@@ -1,0 +1,68 @@
+"""One scoping mechanism: each persona sees exactly their part of the district."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui.models import Region, Unit
+
+
+def codes(queryset):
+    return set(queryset.values_list("code", flat=True))
+
+
+def test_district_roles_see_the_whole_district(world):
+    for user in (world.users.admin, world.users.official, world.users.department, world.users.chief_district):
+        assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1", "T-RIVER-B1", "T-BCREEK-1"}
+        assert Region.objects.restrict(user).count() == 5
+
+
+def test_street_official_sees_their_street_subtree_only(world):
+    user = world.users.street_a
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1"}
+    assert codes(WaterBody.objects.restrict(user)) == {"T-RIVER"}
+    assert codes(Region.objects.restrict(user)) == {"330303001000", "330303001001"}
+    assert set(ChiefAppointment.objects.restrict(user)) == {
+        world.appointments.village_a1,
+        world.appointments.district_a1,
+    }
+
+
+def test_other_street_sees_its_own_rivers_and_not_ours(world):
+    user = world.users.street_b
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-B1", "T-BCREEK-1"}
+    assert codes(WaterBody.objects.restrict(user)) == {"T-RIVER", "T-BCREEK"}
+
+
+def test_village_chief_sees_their_village_and_appointed_segments(world, django_user_model):
+    user = world.users.chief_a1
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1"}
+    # An appointment outside the chief's village extends their scope to that segment.
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(chief=user, segment=world.segment_b_creek, tier="street")
+    user = django_user_model.objects.get(pk=user.pk)
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1", "T-BCREEK-1"}
+
+
+def test_ended_appointment_no_longer_widens_scope(world, django_user_model):
+    from tests.factories import AppointmentFactory
+
+    appointment = AppointmentFactory(chief=world.users.chief_a1, segment=world.segment_b_creek, tier="street")
+    appointment.end_date = appointment.start_date
+    appointment.save()
+    assert codes(Segment.objects.restrict(world.users.chief_a1)) == {"T-RIVER-A1"}
+
+
+def test_district_units_are_shared_street_units_stay_in_their_street(world):
+    assert set(Unit.objects.restrict(world.users.street_a)) == {world.env_unit}
+    assert set(Unit.objects.restrict(world.users.street_b)) == {world.env_unit, world.street_b_office}
+
+
+@pytest.mark.parametrize("model", [Region, Unit, WaterBody, Segment, ChiefAppointment])
+def test_anonymous_and_inactive_users_see_nothing(world, model):
+    assert not model.objects.restrict(AnonymousUser()).exists()
+    inactive = world.users.official
+    inactive.is_active = False
+    assert not model.objects.restrict(inactive).exists()
+    assert not model.objects.restrict(None).exists()
