@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import Tier
-from wushui.filtersets import RegionTreeFilter, SearchFilterSet
+from wushui.filtersets import RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
 from wushui.models import Region
 
 
@@ -30,7 +30,7 @@ class WaterBodyFilterSet(SearchFilterSet):
         choices=[(value, label) for value, label in WaterClass.choices() if value in WaterClass.TARGETS],
         label=_("Target class"),
     )
-    is_provincial_model = django_filters.BooleanFilter(label=_("Provincial model river"))
+    is_provincial_model = StrictBooleanFilter(label=_("Provincial model river"))
 
     class Meta:
         model = WaterBody
@@ -53,7 +53,7 @@ class ChiefAppointmentFilterSet(SearchFilterSet):
     tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
     role = django_filters.ChoiceFilter(choices=ChiefRole.choices(), label=_("Role"))
     segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
-    current = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current"))
+    current = StrictBooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current"))
 
     class Meta:
         model = ChiefAppointment

@@ -1,6 +1,8 @@
 """Filtersets shared by the HTML lists and the API (one per model)."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,31 @@ class RegionTreeFilter(django_filters.ModelChoiceFilter):
             return qs
         subtree = Region.objects.subtree(value).values("pk")
         return qs.filter(**{f"{self.field_name}__in": subtree})
+
+
+class StrictBooleanField(forms.Field):
+    """A yes/no filter value that refuses anything else instead of ignoring it."""
+
+    TRUE = {"true", "1", "yes", "on"}
+    FALSE = {"false", "0", "no", "off"}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))]))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class SearchFilterSet(django_filters.FilterSet):

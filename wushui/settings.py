@@ -29,6 +29,8 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("WUSHUI_PRODUCTION=1 refuses DEBUG=1")
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 INSTALLED_APPS = [

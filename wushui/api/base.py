@@ -3,6 +3,7 @@
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
 
 from wushui.api.errors import django_errors_as_dict
@@ -30,6 +31,17 @@ class ScopedViewSet(viewsets.ModelViewSet):
         return self.queryset.restrict(self.request.user)
 
 
+def check_geometry_type(model, field_name, value):
+    """Refuse a geometry of the wrong type (a Polygon for a LineString field) as a field error."""
+    model_field = model._meta.get_field(field_name)
+    expected = getattr(model_field, "geom_type", "GEOMETRY")
+    if value is None or expected == "GEOMETRY" or value.geom_type.upper() == expected:
+        return
+    raise serializers.ValidationError(
+        {field_name: [_("Expected a %(expected)s, not a %(given)s.") % {"expected": expected, "given": value.geom_type}]}
+    )
+
+
 class ModelCleanMixin:
     """Runs the model's own ``full_clean`` so the API enforces the same rules as the admin."""
 
@@ -37,6 +49,7 @@ class ModelCleanMixin:
         attrs = super().validate(attrs)
         instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
         for field, value in attrs.items():
+            check_geometry_type(self.Meta.model, field, value)
             setattr(instance, field, value)
         try:
             instance.full_clean()
