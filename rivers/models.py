@@ -216,11 +216,11 @@ class ChiefAppointment(models.Model):
             raise ValidationError({"end_date": _("The end date is before the start date.")})
         if self.tier == Tier.VILLAGE and self.segment_id and self.segment.region.level != RegionLevel.VILLAGE:
             raise ValidationError({"tier": _("A village-tier chief answers for a segment lying in a village.")})
-        if self.segment_id and self.tier and self.role and self.start_date:
-            if self.overlapping().exists():
-                raise ValidationError(
-                    {"start_date": _("This period overlaps another appointment of the same tier and role.")}
-                )
+        complete = self.segment_id and self.tier and self.role and self.start_date
+        if complete and self.overlapping().exists():
+            raise ValidationError(
+                {"start_date": _("This period overlaps another appointment of the same tier and role.")}
+            )
 
     def overlapping(self):
         """Other appointments to the same post whose period meets this one's."""

@@ -109,4 +109,3 @@ def segments_with_current_chiefs(segments_queryset, user):
         appointment.segment = by_segment[appointment.segment_id]
         appointment.segment.current_chiefs.append(appointment)
     return segments
-

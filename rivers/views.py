@@ -17,7 +17,9 @@ def segment_features(segments):
             name=f"{segment.water_body.name} · {segment.name}",
             url=segment.get_absolute_url(),
             colour=Tier.colour(segment.water_body.responsible_tier),
-            chiefs=[f"{Tier.label(a.tier)}: {a.chief} {a.public_phone}" for a in getattr(segment, "current_chiefs", [])],
+            chiefs=[
+                f"{Tier.label(a.tier)}: {a.chief} {a.public_phone}" for a in getattr(segment, "current_chiefs", [])
+            ],
         )
         for segment in segments
     )
@@ -50,9 +52,7 @@ class WaterBodyDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        segments = segments_with_current_chiefs(
-            Segment.objects.restrict(user).filter(water_body=self.object), user
-        )
+        segments = segments_with_current_chiefs(Segment.objects.restrict(user).filter(water_body=self.object), user)
         current = [appointment for segment in segments for appointment in segment.current_chiefs]
         context["segments"] = segments
         context["chiefs_by_tier"] = chiefs_by_tier(current)

@@ -27,9 +27,9 @@ _real_connect = socket.socket.connect
 
 def _loopback_only_connect(sock, address):
     host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and sock.family in (socket.AF_INET, socket.AF_INET6):
-        if not (host.startswith("127.") or host in ("::1", "localhost")):
-            raise RuntimeError(f"tests may not reach the network ({host})")
+    is_ip = isinstance(host, str) and sock.family in (socket.AF_INET, socket.AF_INET6)
+    if is_ip and not (host.startswith("127.") or host in ("::1", "localhost")):
+        raise RuntimeError(f"tests may not reach the network ({host})")
     return _real_connect(sock, address)
 
 

@@ -15,9 +15,10 @@ segments.
 
 Everything here is pure: no database, no settings. Lengths used for shaping are
 approximate (a flat-earth scale at Longwan's latitude); the command measures
-what it stores with ``wushui.geo``.
+what it stores in the metric CRS.
 """
 
+import itertools
 import math
 import random
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from django.contrib.gis.geos import GeometryCollection, LineString, MultiLineString, MultiPolygon, Point, Polygon
 
 from rivers.choices import WaterBodyKind
-from wushui.choices import RegionLevel, Tier
+from wushui.choices import RegionLevel, Tier, UnitKind
 
 # The geography never depends on --seed: reseeding then only changes people and
 # dates, and never leaves behind segments drawn for another map.
@@ -75,6 +76,10 @@ class StreetSpec:
     def short_name(self):
         return self.name.removesuffix("街道")
 
+    def village_code(self, number):
+        """Villages number on from their street's code: 330303001000 → 330303001001, …"""
+        return f"{self.code[:9]}{number:03d}"
+
 
 def _street(number, name, slug, villages):
     return StreetSpec(name=f"{name}街道", code=f"330303{number:03d}000", slug=slug, villages=villages)
@@ -83,7 +88,9 @@ def _street(number, name, slug, villages):
 # In the order of their codes (330303001000 … 330303010000). Cells run from the
 # Ou river (row 0) south to the hills and the coast; the south-east corner is sea.
 STREETS = (
-    _street(1, "永中", "yongzhong", (("永中村", (3, 2)), ("上垟社区", (4, 2)), ("度山村", (2, 3)), ("永昌社区", (3, 3)))),
+    _street(
+        1, "永中", "yongzhong", (("永中村", (3, 2)), ("上垟社区", (4, 2)), ("度山村", (2, 3)), ("永昌社区", (3, 3)))
+    ),
     _street(2, "永兴", "yongxing", (("东一村", (5, 0)), ("永兴社区", (4, 1)), ("沙前村", (5, 1)), ("南垟村", (5, 2)))),
     _street(
         3,
@@ -125,20 +132,25 @@ STREETS = (
     ),
 )
 
-# (name, short name, kind, street short name or None, duties)
+# (name, short name, kind, duties); each street office is added per street.
 UNITS = (
-    ("区治水办", "治水办", "office", None, "区五水共治工作领导小组办公室、区河长制办公室：统筹协调、督查考核、通报。"),
-    ("区生态环境分局", "生态环境", "department", None, "水质监测、入河排污口监管、环境执法、河道底泥监测。"),
-    ("区水利局", "水利", "department", None, "河湖管理、防汛防台、水利工程标准化、清淤疏浚监督指导。"),
-    ("区综合行政执法局", "执法", "department", None, "违法建筑拆除、淤泥运输和消纳全程监管、沿河违法行为查处。"),
-    ("区经信局", "经信", "department", None, "工业企业整治提升、小微园建设、关停淘汰。"),
-    ("区住建局", "住建", "department", None, "城镇污水管网、截污纳管、城中村改造。"),
-    ("区农业农村局", "农业农村", "department", None, "农业面源污染、畜禽养殖、农村生活污水治理。"),
-    ("区温瑞塘河管委会", "塘河管委会", "committee", None, "温瑞塘河保护管理、截污纳管牵头抓总。"),
-    ("中心区管委会", "中心区", "committee", None, "中心区开发建设与区域内河道治理。"),
-    ("浙南科技城管委会", "科技城", "committee", None, "浙南科技城开发建设与区域内河道治理。"),
-    ("空港新区管委会", "空港新区", "committee", None, "空港新区开发建设与区域内河道治理。"),
-    ("区城市东片防洪工程建设指挥部", "东片防洪指挥部", "owner", None, "瓯江标准海塘提升改造、温瑞平原东片排涝工程建设。"),
+    ("区治水办", "治水办", UnitKind.OFFICE, "区五水共治工作领导小组办公室、区河长制办公室：统筹协调、督查考核、通报。"),
+    ("区生态环境分局", "生态环境", UnitKind.DEPARTMENT, "水质监测、入河排污口监管、环境执法、河道底泥监测。"),
+    ("区水利局", "水利", UnitKind.DEPARTMENT, "河湖管理、防汛防台、水利工程标准化、清淤疏浚监督指导。"),
+    ("区综合行政执法局", "执法", UnitKind.DEPARTMENT, "违法建筑拆除、淤泥运输和消纳全程监管、沿河违法行为查处。"),
+    ("区经信局", "经信", UnitKind.DEPARTMENT, "工业企业整治提升、小微园建设、关停淘汰。"),
+    ("区住建局", "住建", UnitKind.DEPARTMENT, "城镇污水管网、截污纳管、城中村改造。"),
+    ("区农业农村局", "农业农村", UnitKind.DEPARTMENT, "农业面源污染、畜禽养殖、农村生活污水治理。"),
+    ("区温瑞塘河管委会", "塘河管委会", UnitKind.COMMITTEE, "温瑞塘河保护管理、截污纳管牵头抓总。"),
+    ("中心区管委会", "中心区", UnitKind.COMMITTEE, "中心区开发建设与区域内河道治理。"),
+    ("浙南科技城管委会", "科技城", UnitKind.COMMITTEE, "浙南科技城开发建设与区域内河道治理。"),
+    ("空港新区管委会", "空港新区", UnitKind.COMMITTEE, "空港新区开发建设与区域内河道治理。"),
+    (
+        "区城市东片防洪工程建设指挥部",
+        "东片防洪指挥部",
+        UnitKind.OWNER,
+        "瓯江标准海塘提升改造、温瑞平原东片排涝工程建设。",
+    ),
 )
 
 
@@ -163,7 +175,9 @@ class WaterBodySpec:
 
 
 def _river(code, name, tier, target, points, kind=WaterBodyKind.RIVER, **extra):
-    return WaterBodySpec(code=code, name=name, kind=kind, tier=tier, target_class=target, lines=(("", points),), **extra)
+    return WaterBodySpec(
+        code=code, name=name, kind=kind, tier=tier, target_class=target, lines=(("", points),), **extra
+    )
 
 
 def _canal(code, name, tier, target, points, **extra):
@@ -192,7 +206,17 @@ WATER_BODIES = (
         "瓯江",
         D,
         3,
-        ((0.02, 0.3), (1.0, 0.35), (2.0, 0.25), (3.0, 0.3), (4.0, 0.35), (5.0, 0.3), (6.0, 0.35), (7.0, 0.4), (7.98, 0.45)),
+        (
+            (0.02, 0.3),
+            (1.0, 0.35),
+            (2.0, 0.25),
+            (3.0, 0.3),
+            (4.0, 0.35),
+            (5.0, 0.3),
+            (6.0, 0.35),
+            (7.0, 0.4),
+            (7.98, 0.45),
+        ),
         split_by=SPLIT_BY_STREET,
         start="鹿城区界",
         end="瓯江口",
@@ -213,7 +237,18 @@ WATER_BODIES = (
         "永强主塘河",
         D,
         4,
-        ((4.5, 1.15), (4.6, 1.8), (4.3, 2.4), (3.8, 3.0), (3.6, 3.6), (3.5, 4.4), (3.8, 5.1), (4.5, 5.5), (5.5, 5.6), (5.8, 5.5)),
+        (
+            (4.5, 1.15),
+            (4.6, 1.8),
+            (4.3, 2.4),
+            (3.8, 3.0),
+            (3.6, 3.6),
+            (3.5, 4.4),
+            (3.8, 5.1),
+            (4.5, 5.5),
+            (5.5, 5.6),
+            (5.8, 5.5),
+        ),
         split_by=SPLIT_BY_STREET,
         start="永兴街道",
         end="沙城街道",
@@ -284,9 +319,7 @@ WATER_BODIES = (
         elongation=1.6,
         description="强库固堤：丰台水库工程建设。",
     ),
-    _basin(
-        "LW-P001", "范家岙山塘", WaterBodyKind.POND, V, 3, (2.35, 3.2), 150, description="范家岙山塘工程建设。"
-    ),
+    _basin("LW-P001", "范家岙山塘", WaterBodyKind.POND, V, 3, (2.35, 3.2), 150, description="范家岙山塘工程建设。"),
     _basin("LW-P002", "瑶泷山塘", WaterBodyKind.POND, V, 3, (1.12, 3.75), 180, description="山塘除险加固工程。"),
     _basin("LW-P003", "龙岗寺山塘", WaterBodyKind.POND, V, 3, (2.45, 4.65), 160, description="山塘除险加固工程。"),
     # Plausible waters of the streets and villages.
@@ -350,7 +383,7 @@ def from_km(x, y):
 
 def approximate_length_m(coords):
     points = [to_km(*c) for c in coords]
-    return 1000 * sum(math.dist(a, b) for a, b in zip(points, points[1:]))
+    return 1000 * sum(math.dist(a, b) for a, b in itertools.pairwise(points))
 
 
 def _jitter(rng, index, last):
@@ -406,7 +439,7 @@ class Lattice:
         column, row = cell
         corners = [(column, row), (column + 1, row), (column + 1, row + 1), (column, row + 1)]
         ring = []
-        for start, end in zip(corners, corners[1:] + corners[:1]):
+        for start, end in zip(corners, corners[1:] + corners[:1], strict=True):
             ring.extend(self.edge(start, end)[:-1])
         ring.append(ring[0])
         return Polygon(ring, srid=4326)
@@ -489,7 +522,7 @@ def resample(line, spacing_m=SEGMENT_VERTEX_SPACING_M, bounds=SEGMENT_VERTICES):
     coords = list(line.coords)
     points = [to_km(*c) for c in coords]
     cumulative = [0.0]
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         cumulative.append(cumulative[-1] + math.dist(a, b))
     total = cumulative[-1]
     count = min(max(math.ceil(total * 1000 / spacing_m) + 1, bounds[0]), bounds[1])
@@ -510,7 +543,7 @@ def _line_parts(geometry):
         return []
     if isinstance(geometry, LineString):
         return [geometry]
-    if isinstance(geometry, GeometryCollection | MultiLineString):
+    if isinstance(geometry, GeometryCollection):
         lines = [part for part in geometry if isinstance(part, LineString) and not part.empty]
         if not lines:
             return []
@@ -595,10 +628,12 @@ def build_regions(lattice):
             polygon = _as_polygon(lattice.cell_polygon(cell), name)
             cells.append(polygon)
             villages.append(
-                RegionShape(f"{street.code[:9]}{number:03d}", name, RegionLevel.VILLAGE, street.code, polygon, name)
+                RegionShape(street.village_code(number), name, RegionLevel.VILLAGE, street.code, polygon, name)
             )
         polygon = _as_polygon(MultiPolygon(cells, srid=4326).unary_union, street.name)
-        streets.append(RegionShape(street.code, street.name, RegionLevel.STREET, DISTRICT_CODE, polygon, street.short_name))
+        streets.append(
+            RegionShape(street.code, street.name, RegionLevel.STREET, DISTRICT_CODE, polygon, street.short_name)
+        )
     district_polygon = _as_polygon(MultiPolygon([s.polygon for s in streets], srid=4326).unary_union, DISTRICT_NAME)
     district = RegionShape(DISTRICT_CODE, DISTRICT_NAME, RegionLevel.DISTRICT, None, district_polygon, DISTRICT_NAME)
     return [district, *streets, *villages]
@@ -608,7 +643,7 @@ def _neighbour(point, own_code, candidates):
     # A piece's end lies on the boundary it shares with the neighbour it flows from or into.
     for region in candidates:
         if region.code != own_code and region.polygon.distance(point) < 1e-7:
-            return region.name
+            return f"{region.name}交界处"
     return ""
 
 
@@ -640,6 +675,9 @@ def _river_shape(spec, lattice, regions, rng):
                     end=_neighbour(Point(part[-1], srid=4326), region.code, areas),
                 )
             )
+    if shape.segments:
+        shape.segments[0].start = shape.segments[0].start or spec.start
+        shape.segments[-1].end = shape.segments[-1].end or spec.end
     # The same water may cross a region twice; each crossing is its own segment.
     seen = {}
     for segment in shape.segments:

@@ -5,7 +5,10 @@ computed after transforming to ``settings.METRIC_SRID`` (metres), never in
 degrees, so the result is the same on PostGIS and SpatiaLite.
 """
 
+import threading
+
 from django.conf import settings
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.utils.translation import gettext as _
 
 # Longwan and its surroundings; a coordinate outside is a data-entry error
@@ -33,12 +36,24 @@ def validate_geometry(geometry):
     return None
 
 
+_transforms = threading.local()
+
+
+def _metric_transform(srid):
+    # Building a GDAL transform costs ~50 ms, applying it well under 1 ms: keep one
+    # per thread (GDAL transform objects are not thread-safe).
+    cache = _transforms.__dict__.setdefault("by_srid", {})
+    key = (srid, settings.METRIC_SRID)
+    if key not in cache:
+        cache[key] = CoordTransform(SpatialReference(srid), SpatialReference(settings.METRIC_SRID))
+    return cache[key]
+
+
 def to_metric(geometry):
     """A copy of ``geometry`` in the metric CRS."""
-    if geometry.srid is None:
-        geometry = geometry.clone()
-        geometry.srid = 4326
-    return geometry.transform(settings.METRIC_SRID, clone=True)
+    metric = geometry.transform(_metric_transform(geometry.srid or 4326), clone=True)
+    metric.srid = settings.METRIC_SRID
+    return metric
 
 
 def length_m(geometry):

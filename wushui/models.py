@@ -98,7 +98,8 @@ class UnitQuerySet(ScopedQuerySet):
 
 
 class Unit(models.Model):
-    """A government unit: the river-chief office (河长办), a department (部门), a street office or an owner unit (业主单位)."""
+    """A government unit: the river-chief office (河长办), a department (部门), a street office
+    or an owner unit (业主单位)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)

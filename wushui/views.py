@@ -13,7 +13,9 @@ from wushui.models import Region, Unit
 
 def region_features(regions):
     return feature_collection(
-        feature(region.boundary, name=region.name, url=region.get_absolute_url(), colour=RegionLevel.colour(region.level))
+        feature(
+            region.boundary, name=region.name, url=region.get_absolute_url(), colour=RegionLevel.colour(region.level)
+        )
         for region in regions
         if region.boundary is not None
     )

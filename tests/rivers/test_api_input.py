@@ -105,7 +105,9 @@ def appointment_body(world, **overrides):
 
 
 def test_second_current_chief_for_the_same_post_is_refused(admin_client, world):
-    response = admin_client.post(reverse("chiefappointment-list"), appointment_body(world), content_type="application/json")
+    response = admin_client.post(
+        reverse("chiefappointment-list"), appointment_body(world), content_type="application/json"
+    )
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
     assert "start_date" in fields or "non_field_errors" in fields

@@ -79,7 +79,10 @@ def test_river_detail_lists_chiefs_by_tier_and_segments_on_the_map(client, world
     client.force_login(world.users.official)
     response = client.get(reverse("rivers:waterbody_detail", args=[world.river.pk]))
     assert response.status_code == 200
-    tiers = {tier: [entry.appointment.chief.name for entry in entries] for tier, _l, entries in response.context["chiefs_by_tier"]}
+    tiers = {
+        tier: [entry.appointment.chief.name for entry in entries]
+        for tier, _l, entries in response.context["chiefs_by_tier"]
+    }
     # The district chief answers for both segments and appears once.
     assert tiers == {"district": ["District Chief"], "street": [], "village": ["Chief A1"]}
     features = response.context["map_features"]["features"]
@@ -96,8 +99,11 @@ def test_river_detail_shows_only_segments_in_scope(client, world):
 
 def test_former_chiefs_are_kept_as_history(client, world):
     AppointmentFactory(
-        segment=world.segment_a1, tier=Tier.VILLAGE, chief=UserFactory(name="Old Chief"),
-        start_date="2020-01-01", end_date="2024-12-31",
+        segment=world.segment_a1,
+        tier=Tier.VILLAGE,
+        chief=UserFactory(name="Old Chief"),
+        start_date="2020-01-01",
+        end_date="2024-12-31",
     )
     client.force_login(world.users.official)
     response = client.get(reverse("rivers:waterbody_detail", args=[world.river.pk]))
@@ -151,7 +157,9 @@ def test_pages_run_a_bounded_number_of_queries(client, world, django_assert_max_
         assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["waterbody-list", "segment-list", "chiefappointment-list", "region-list", "unit-list"])
+@pytest.mark.parametrize(
+    "name", ["waterbody-list", "segment-list", "chiefappointment-list", "region-list", "unit-list"]
+)
 def test_api_lists_run_a_bounded_number_of_queries(client, world, django_assert_max_num_queries, name):
     client.force_login(world.users.street_a)
     add_rivers(world, 25)

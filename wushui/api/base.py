@@ -38,7 +38,11 @@ def check_geometry_type(model, field_name, value):
     if value is None or expected == "GEOMETRY" or value.geom_type.upper() == expected:
         return
     raise serializers.ValidationError(
-        {field_name: [_("Expected a %(expected)s, not a %(given)s.") % {"expected": expected, "given": value.geom_type}]}
+        {
+            field_name: [
+                _("Expected a %(expected)s, not a %(given)s.") % {"expected": expected, "given": value.geom_type}
+            ]
+        }
     )
 
 
