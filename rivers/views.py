@@ -1,7 +1,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from rivers.choices import WaterBodyKind, WaterClass
 from rivers.filtersets import WaterBodyFilterSet
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import chief_directory, chiefs_by_tier, segments_with_current_chiefs
@@ -39,9 +38,6 @@ class WaterBodyListView(ScopedListView):
             .select_related("water_body")
         )
         context["map_features"] = segment_features(segments)
-        context["kinds"] = WaterBodyKind
-        context["classes"] = WaterClass
-        context["tiers"] = Tier
         return context
 
 
@@ -63,7 +59,6 @@ class WaterBodyDetailView(ScopedDetailView):
             .order_by("-end_date")
         )
         context["map_features"] = segment_features(segments)
-        context["water_class"] = WaterClass
         return context
 
 

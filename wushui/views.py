@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import segments_with_current_chiefs
 from rivers.views import segment_features
-from wushui.choices import RegionLevel, UnitKind
+from wushui.choices import RegionLevel
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.maps import feature, feature_collection
@@ -53,7 +53,6 @@ class RegionListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["map_features"] = region_features(context["object_list"])
-        context["levels"] = RegionLevel
         return context
 
 
@@ -76,7 +75,6 @@ class RegionDetailView(ScopedDetailView):
         features = region_features([self.object])
         features["features"] += segment_features(segments)["features"]
         context["map_features"] = features
-        context["levels"] = RegionLevel
         return context
 
 
@@ -91,7 +89,6 @@ class UnitListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["map_features"] = region_features({unit.region for unit in context["object_list"] if unit.region})
-        context["kinds"] = UnitKind
         return context
 
 
@@ -105,5 +102,4 @@ class UnitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["map_features"] = region_features([self.object.region] if self.object.region else [])
-        context["kinds"] = UnitKind
         return context

@@ -1,3 +1,5 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from rivers.api.views import ChiefAppointmentViewSet, SegmentViewSet, WaterBodyViewSet
@@ -10,4 +12,7 @@ router.register("water-bodies", WaterBodyViewSet)
 router.register("segments", SegmentViewSet)
 router.register("chiefs", ChiefAppointmentViewSet, basename="chiefappointment")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api_token"),
+    *router.urls,
+]
