@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from wushui.models import Region, Unit, User
+from wushui.models import Job, Region, Unit, User
 
 
 @admin.register(Region)
@@ -39,3 +39,11 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ["name", "role", "region", "unit", "domain", "phone"]}),
     ]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "status", "progress", "requested_by", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["requested_by"]
+    readonly_fields = ["kind", "status", "progress", "requested_by", "file", "error", "started_at", "finished_at"]

@@ -95,3 +95,22 @@ class Domain(ChoiceSet):
         (PROJECTS, _("Projects"), "purple"),
         (ENFORCEMENT, _("Enforcement"), "red"),
     )
+
+
+class JobStatus(ChoiceSet):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CHOICES = (
+        (PENDING, _("Pending"), "grey"),
+        (RUNNING, _("Running"), "blue"),
+        (COMPLETED, _("Completed"), "green"),
+        (FAILED, _("Failed"), "red"),
+    )
+    FINISHED = (COMPLETED, FAILED)
+
+
+class JobKind(ChoiceSet):
+    REGISTRY_EXPORT = "registry_export"
+    CHOICES = ((REGISTRY_EXPORT, _("River registry export (Excel)"), "teal"),)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from wushui.choices import Domain, RegionLevel, Role, UnitKind
+from wushui.choices import Domain, JobKind, JobStatus, RegionLevel, Role, UnitKind
 from wushui.geo import validate_geometry
 from wushui.scoping import ScopedQuerySet, scope_region_ids
 
@@ -187,3 +187,43 @@ class User(AbstractUser):
             raise ValidationError({"region": _("A street official is attached to a street.")})
         if self.role == Role.DEPARTMENT and not self.domain:
             raise ValidationError({"domain": _("A department user needs a domain.")})
+
+
+class JobQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # A job's file holds the requester's scope: only they (and district roles) open it.
+        return Q(requested_by=user)
+
+
+class Job(models.Model):
+    """A background job (an export, a report) recorded as a row, so the page can follow it."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=JobKind.choices())
+    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices(), default=JobStatus.PENDING)
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="wushui_job_status_created")]
+
+    def __str__(self):
+        return f"{JobKind.label(self.kind)} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("job_detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in JobStatus.FINISHED

@@ -1,14 +1,18 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import TemplateView
 
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import segments_with_current_chiefs
 from rivers.views import segment_features
-from wushui.choices import RegionLevel
+from wushui.choices import JobKind, JobStatus, RegionLevel
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.jobs import start_job
 from wushui.maps import feature, feature_collection
-from wushui.models import Region, Unit
+from wushui.models import Job, Region, Unit
 
 
 def region_features(regions):
@@ -103,3 +107,34 @@ class UnitDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         context["map_features"] = region_features([self.object.region] if self.object.region else [])
         return context
+
+
+class RegistryExportView(LoginRequiredMixin, View):
+    """Starts an Excel export of the registry in the user's scope; the worker produces the file."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        job = start_job(request.user, JobKind.REGISTRY_EXPORT)
+        return redirect(job)
+
+
+class JobDetailView(ScopedDetailView):
+    model = Job
+    template_name = "wushui/job_detail.html"
+
+    def get_template_names(self):
+        # htmx polls the status fragment alone while the job runs.
+        if self.request.headers.get("HX-Request"):
+            return ["wushui/_job_status.html"]
+        return [self.template_name]
+
+
+class JobDownloadView(ScopedDetailView):
+    model = Job
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status != JobStatus.COMPLETED or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

@@ -2,13 +2,14 @@ from django import template
 from django.utils.html import format_html
 
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
-from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
+from wushui.choices import Domain, JobStatus, RegionLevel, Role, Tier, UnitKind
 
 register = template.Library()
 
 CHOICE_SETS = {
     "chief_role": ChiefRole,
     "domain": Domain,
+    "job_status": JobStatus,
     "kind": WaterBodyKind,
     "level": RegionLevel,
     "role": Role,

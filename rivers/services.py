@@ -1,0 +1,77 @@
+"""Registry workflows that touch several rows."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from rivers.choices import WaterBodyKind, WaterClass
+from rivers.models import Segment, WaterBody
+from rivers.selectors import segments_with_current_chiefs
+from wushui.choices import Tier
+from wushui.jobs import set_progress
+
+
+def export_registry(job):
+    """The registry (一河一档) in the requester's scope as an Excel workbook: water bodies and segments."""
+    user = job.requested_by
+    workbook = Workbook(write_only=True)
+    bodies = workbook.create_sheet(_("Water bodies"))
+    bodies.append(
+        [
+            _("Code"),
+            _("Name"),
+            _("Kind"),
+            _("Responsible tier"),
+            _("Target water class"),
+            _("Length (km)"),
+            _("Area (km²)"),
+            _("Provincial model river"),
+        ]
+    )
+    for body in WaterBody.objects.restrict(user).order_by("code"):
+        bodies.append(
+            [
+                body.code,
+                body.name,
+                str(WaterBodyKind.label(body.kind)),
+                str(Tier.label(body.responsible_tier)),
+                str(WaterClass.label(body.target_class)),
+                body.length_km,
+                body.area_km2,
+                _("Yes") if body.is_provincial_model else _("No"),
+            ]
+        )
+    set_progress(job, 40)
+    segments_sheet = workbook.create_sheet(_("Segments"))
+    segments_sheet.append(
+        [
+            _("Code"),
+            _("Water body"),
+            _("Segment"),
+            _("Region"),
+            _("Length (m)"),
+            _("District tier"),
+            _("Street tier"),
+            _("Village tier"),
+        ]
+    )
+    segments = segments_with_current_chiefs(Segment.objects.restrict(user).order_by("code"), user)
+    for segment in segments:
+        chiefs = {tier: [] for tier in Tier.values()}
+        for appointment in segment.current_chiefs:
+            chiefs[appointment.tier].append(f"{appointment.chief} {appointment.public_phone}")
+        segments_sheet.append(
+            [
+                segment.code,
+                segment.water_body.name,
+                segment.name,
+                segment.region.name,
+                round(segment.length_m),
+                *("、".join(chiefs[tier]) for tier in Tier.values()),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return f"registry-{timezone.localdate():%Y%m%d}.xlsx", buffer.getvalue()

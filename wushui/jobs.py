@@ -1,0 +1,54 @@
+"""Running recorded jobs: claimed once, run once, the outcome kept on the row."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from wushui.choices import JobKind, JobStatus
+from wushui.models import Job
+
+logger = logging.getLogger(__name__)
+
+
+def _runners():
+    from rivers.services import export_registry
+
+    return {JobKind.REGISTRY_EXPORT: export_registry}
+
+
+def start_job(user, kind):
+    """Record a job and hand it to a worker once the row is committed."""
+    from wushui.tasks import run_job
+
+    job = Job.objects.create(kind=kind, requested_by=user)
+    transaction.on_commit(lambda: run_job.delay(job.pk))
+    return job
+
+
+def run_job(job_id):
+    """Run a pending job. A second delivery of the same message finds it claimed and does nothing."""
+    # A sort of optimistic lock: only the worker whose UPDATE changes the row runs the job.
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, started_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        filename, content = _runners()[job.kind](job)
+    except Exception as exc:
+        logger.exception("job %s failed", job_id)
+        Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        return False
+    job.file.save(filename, ContentFile(content), save=False)
+    job.status = JobStatus.COMPLETED
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    return True
+
+
+def set_progress(job, percent):
+    Job.objects.filter(pk=job.pk).update(progress=percent)
