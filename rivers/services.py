@@ -74,4 +74,4 @@ def export_registry(job):
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return f"registry-{timezone.localdate():%Y%m%d}.xlsx", buffer.getvalue()
+    return f"registry-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", buffer.getvalue()
