@@ -1,17 +1,11 @@
 """Registry pages: content, filters, and a bounded number of queries however many rows exist."""
 
-import json
-
 import pytest
 from django.contrib.gis.geos import LineString
 from django.urls import reverse
 
 from tests.factories import AppointmentFactory, SegmentFactory, UserFactory, WaterBodyFactory
 from wushui.choices import Tier
-
-
-def map_features(response):
-    return json.loads(response.context["map_features"] and json.dumps(response.context["map_features"]))
 
 
 def add_rivers(world, count):
