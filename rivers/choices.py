@@ -40,6 +40,11 @@ class WaterClass(ChoiceSet):
     )
     TARGETS = (I, II, III, IV, V)
 
+    @classmethod
+    def target_choices(cls):
+        """The classes a water body may have as its target: 劣V is a state, never a goal."""
+        return [(value, label) for value, label in cls.choices() if value in cls.TARGETS]
+
 
 class ChiefRole(ChoiceSet):
     """The river chief (河长) and the related posts some segments also have."""

@@ -27,7 +27,7 @@ class WaterBodyFilterSet(SearchFilterSet):
     tier = django_filters.ChoiceFilter(field_name="responsible_tier", choices=Tier.choices(), label=_("Tier"))
     kind = django_filters.ChoiceFilter(choices=WaterBodyKind.choices(), label=_("Kind"))
     target_class = django_filters.ChoiceFilter(
-        choices=[(value, label) for value, label in WaterClass.choices() if value in WaterClass.TARGETS],
+        choices=WaterClass.target_choices(),
         label=_("Target class"),
     )
     is_provincial_model = StrictBooleanFilter(label=_("Provincial model river"))

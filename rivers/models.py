@@ -55,7 +55,7 @@ class WaterBody(models.Model):
     )
     target_class = models.PositiveSmallIntegerField(
         _("target water class"),
-        choices=[(value, label) for value, label in WaterClass.choices() if value in WaterClass.TARGETS],
+        choices=WaterClass.target_choices(),
         help_text=_("Water class of GB 3838-2002 the water body must reach."),
     )
     length_km = models.DecimalField(

@@ -101,7 +101,7 @@ def segments_with_current_chiefs(segments_queryset, user):
     appointments = (
         ChiefAppointment.objects.restrict(user)
         .current()
-        .filter(segment__in=[segment.pk for segment in segments])
+        .filter(segment__in=segments_queryset.values("pk"))
         .select_related("chief")
         .order_by("tier", "role")
     )

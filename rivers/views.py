@@ -2,26 +2,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from rivers.filtersets import WaterBodyFilterSet
+from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import chief_directory, chiefs_by_tier, segments_with_current_chiefs
-from wushui.choices import Tier
 from wushui.generic import ScopedDetailView, ScopedListView
-from wushui.maps import feature, feature_collection
-
-
-def segment_features(segments):
-    return feature_collection(
-        feature(
-            segment.geometry,
-            name=f"{segment.water_body.name} · {segment.name}",
-            url=segment.get_absolute_url(),
-            colour=Tier.colour(segment.water_body.responsible_tier),
-            chiefs=[
-                f"{Tier.label(a.tier)}: {a.chief} {a.public_phone}" for a in getattr(segment, "current_chiefs", [])
-            ],
-        )
-        for segment in segments
-    )
 
 
 class WaterBodyListView(ScopedListView):
@@ -32,10 +16,9 @@ class WaterBodyListView(ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_bodies = list(context["object_list"])
-        segments = (
-            Segment.objects.restrict(self.request.user)
-            .filter(water_body__in=[body.pk for body in page_bodies])
-            .select_related("water_body")
+        user = self.request.user
+        segments = segments_with_current_chiefs(
+            Segment.objects.restrict(user).filter(water_body__in=[body.pk for body in page_bodies]), user
         )
         context["map_features"] = segment_features(segments)
         return context
@@ -88,12 +71,10 @@ class ChiefDirectoryView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        roots, appointments = chief_directory(self.request.user)
-        segments = {}
-        for appointment in appointments:
-            segment = segments.setdefault(appointment.segment_id, appointment.segment)
-            segment.current_chiefs = [*getattr(segment, "current_chiefs", []), appointment]
+        user = self.request.user
+        roots, appointments = chief_directory(user)
         context["roots"] = roots
         context["chief_count"] = len({a.chief_id for a in appointments})
-        context["map_features"] = segment_features(segments.values())
+        segments = segments_with_current_chiefs(Segment.objects.restrict(user), user)
+        context["map_features"] = segment_features(segments)
         return context

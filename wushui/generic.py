@@ -8,15 +8,22 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import DetailView, ListView
 
 
-class ScopedListView(LoginRequiredMixin, ListView):
-    filterset_class = None
-    paginate_by = 50
+class ScopedMixin(LoginRequiredMixin):
+    """Signed-in users only, and only the rows of their scope; views add joins in ``get_base_queryset``."""
 
     def get_base_queryset(self):
         return self.model.objects.all()
 
+    def get_scoped_queryset(self):
+        return self.get_base_queryset().restrict(self.request.user)
+
+
+class ScopedListView(ScopedMixin, ListView):
+    filterset_class = None
+    paginate_by = 50
+
     def get_queryset(self):
-        queryset = self.get_base_queryset().restrict(self.request.user)
+        queryset = self.get_scoped_queryset()
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return queryset.none()
@@ -36,9 +43,6 @@ class ScopedListView(LoginRequiredMixin, ListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-class ScopedDetailView(LoginRequiredMixin, DetailView):
-    def get_base_queryset(self):
-        return self.model.objects.all()
-
+class ScopedDetailView(ScopedMixin, DetailView):
     def get_queryset(self):
-        return self.get_base_queryset().restrict(self.request.user)
+        return self.get_scoped_queryset()

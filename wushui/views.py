@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import segments_with_current_chiefs
-from rivers.views import segment_features
 from wushui.choices import JobKind, JobStatus, RegionLevel
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import MultiPolygon
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -16,10 +14,10 @@ from django.db import transaction
 from django.db.models import Count
 
 from rivers.choices import ChiefRole, WaterBodyKind
-from rivers.models import REGION_BOUNDARY_TOLERANCE_M, ChiefAppointment, Segment, WaterBody
+from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import demo_data
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
-from wushui.geo import validate_geometry
+from wushui.geo import to_metric
 from wushui.models import Region, Unit, User
 
 DEFAULT_SEED = 2022
@@ -123,20 +121,6 @@ def _display_width(text):
     return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
 
 
-class MetricTransform:
-    """``wushui.geo.to_metric`` with the coordinate transformation built once.
-
-    Building it costs about 50 ms (PROJ looks the CRS up each time) and
-    ``Segment.clean`` builds two per segment, which would make seeding slow.
-    """
-
-    def __init__(self):
-        self.transformation = CoordTransform(SpatialReference(4326), SpatialReference(settings.METRIC_SRID))
-
-    def __call__(self, geometry):
-        return geometry.transform(self.transformation, clone=True)
-
-
 def _differs(instance, field_name, value):
     field = instance._meta.get_field(field_name)
     if field.is_relation:
@@ -152,22 +136,22 @@ class Writer:
         self.written = 0
         self.unchanged = 0
 
-    def write(self, model, instance, values, validate=None):
+    def write(self, model, instance, values):
         if instance is not None and not any(_differs(instance, name, value) for name, value in values.items()):
             self.unchanged += 1
             return instance
         instance = instance or model()
         for field_name, value in values.items():
             setattr(instance, field_name, value)
-        (validate or model.full_clean)(instance)
+        instance.full_clean()
         instance.save()
         self.written += 1
         return instance
 
-    def upsert(self, model, key, rows, validate=None):
+    def upsert(self, model, key, rows):
         """Write ``rows`` (dicts holding ``key``), loading the existing ones in one query."""
         existing = model.objects.in_bulk([row[key] for row in rows], field_name=key)
-        return {row[key]: self.write(model, existing.get(row[key]), row, validate) for row in rows}
+        return {row[key]: self.write(model, existing.get(row[key]), row) for row in rows}
 
 
 class Seeder:
@@ -178,8 +162,6 @@ class Seeder:
         self.rng = random.Random(seed)
         self.taken_names = set()
         self.taken_phones = set()
-        self.metric = MetricTransform()
-        self.metric_boundaries = {}
         self.writer = Writer()
         self.removed = 0
 
@@ -240,7 +222,7 @@ class Seeder:
         body_rows, segment_rows = [], []
         for shape in self.geography.water_bodies:
             spec = shape.spec
-            metric = self.metric(shape.geometry)
+            metric = to_metric(shape.geometry)
             linear = spec.kind in WaterBodyKind.LINEAR
             body_rows.append(
                 {
@@ -272,21 +254,7 @@ class Seeder:
                         "geometry": segment.line,
                     }
                 )
-        return self.writer.upsert(Segment, "code", segment_rows, validate=self.validate_segment)
-
-    def validate_segment(self, segment):
-        """``Segment.full_clean`` with the region rule of ``Segment.clean`` measured through the cached transform."""
-        segment.clean_fields()
-        segment.validate_unique()
-        segment.validate_constraints()
-        error = validate_geometry(segment.geometry)
-        if error:
-            raise ValidationError({"geometry": f"{segment.code}: {error}"})
-        region = segment.region
-        if region.pk not in self.metric_boundaries:
-            self.metric_boundaries[region.pk] = self.metric(region.boundary).buffer(REGION_BOUNDARY_TOLERANCE_M)
-        if not self.metric_boundaries[region.pk].covers(self.metric(segment.geometry)):
-            raise ValidationError({"geometry": f"{segment.code} leaves its region {region.name}."})
+        return self.writer.upsert(Segment, "code", segment_rows)
 
     # --- People ---------------------------------------------------------------------------------------
 
