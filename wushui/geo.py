@@ -39,21 +39,29 @@ def validate_geometry(geometry):
 _transforms = threading.local()
 
 
-def _metric_transform(srid):
+def _transform(geometry, target_srid):
     # Building a GDAL transform costs ~50 ms, applying it well under 1 ms: keep one
     # per thread (GDAL transform objects are not thread-safe).
     cache = _transforms.__dict__.setdefault("by_srid", {})
-    key = (srid, settings.METRIC_SRID)
+    key = (geometry.srid or 4326, target_srid)
     if key not in cache:
-        cache[key] = CoordTransform(SpatialReference(srid), SpatialReference(settings.METRIC_SRID))
-    return cache[key]
+        cache[key] = CoordTransform(SpatialReference(key[0]), SpatialReference(target_srid))
+    result = geometry.transform(cache[key], clone=True)
+    result.srid = target_srid
+    return result
 
 
 def to_metric(geometry):
     """A copy of ``geometry`` in the metric CRS."""
-    metric = geometry.transform(_metric_transform(geometry.srid or 4326), clone=True)
-    metric.srid = settings.METRIC_SRID
-    return metric
+    return _transform(geometry, settings.METRIC_SRID)
+
+
+def from_metric(geometry):
+    """A copy of a metric-CRS ``geometry`` in EPSG:4326."""
+    if geometry.srid is None:
+        geometry = geometry.clone()
+        geometry.srid = settings.METRIC_SRID
+    return _transform(geometry, 4326)
 
 
 def length_m(geometry):

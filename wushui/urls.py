@@ -17,6 +17,7 @@ urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
     path("rivers/", include("rivers.urls")),
+    path("patrols/", include("inspections.urls")),
     path("jobs/registry-export/", views.RegistryExportView.as_view(), name="registry_export"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),

@@ -1,0 +1,174 @@
+import json
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+
+from inspections.choices import FindingCategory
+from inspections.models import Finding, Patrol, PatrolPhoto
+from inspections.services import FindingInput
+from inspections.tracks import track_from_geojson, track_from_gpx
+from rivers.models import Segment
+from wushui.geo import validate_geometry
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class PointInputField(serializers.Field):
+    """A GeoJSON Point, or ``[longitude, latitude]``."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) == 2:
+            data = {"type": "Point", "coordinates": list(data)}
+        if not isinstance(data, dict) or data.get("type") != "Point":
+            raise serializers.ValidationError(_("Give a GeoJSON Point or [longitude, latitude]."))
+        try:
+            point = GEOSGeometry(json.dumps(data), srid=4326)
+        except (GEOSException, ValueError, TypeError):
+            raise serializers.ValidationError(_("Give a GeoJSON Point or [longitude, latitude].")) from None
+        error = validate_geometry(point)
+        if error:
+            raise serializers.ValidationError(error)
+        return point
+
+    def to_representation(self, value):
+        return json.loads(value.geojson) if value else None
+
+
+class FindingInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=FindingCategory.choices())
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    location = PointInputField(required=False, allow_null=True, default=None)
+    is_problem = serializers.BooleanField(required=False, default=False)
+
+
+class JSONListField(serializers.ListField):
+    """A list that multipart forms may send as one JSON-encoded string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError(_("Not valid JSON.")) from None
+        return super().to_internal_value(data)
+
+
+class PatrolSubmitSerializer(serializers.Serializer):
+    """What a phone sends at the end of a patrol: JSON with a GeoJSON track, or multipart with a GPX file."""
+
+    client_uuid = serializers.UUIDField(help_text=_("Made by the phone when the patrol starts; replays are safe."))
+    segment = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField()
+    track = serializers.JSONField(required=False, help_text=_("GeoJSON LineString, [longitude, latitude] points."))
+    track_times = JSONListField(child=serializers.CharField(), required=False, help_text=_("ISO 8601, one per point."))
+    gpx = serializers.FileField(required=False, help_text=_("A GPX file instead of track and track_times."))
+    findings = JSONListField(child=FindingInputSerializer(), required=False, default=list)
+    chief = serializers.IntegerField(required=False, help_text=_("Optional; must be the signed-in chief."))
+
+    def validate_segment(self, value):
+        segment = Segment.objects.restrict(self.context["request"].user).filter(pk=value).first()
+        if segment is None:
+            raise serializers.ValidationError(_("No such segment."))
+        return segment
+
+    def validate_chief(self, value):
+        if value != self.context["request"].user.pk:
+            raise serializers.ValidationError(_("A chief submits only their own patrols."))
+        return value
+
+    def validate_track(self, value):
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise serializers.ValidationError(_("Not valid JSON.")) from None
+        return value
+
+    def validate(self, attrs):
+        has_json_track = "track" in attrs or "track_times" in attrs
+        if "gpx" in attrs and has_json_track:
+            raise serializers.ValidationError({"gpx": _("Send either a GPX file or track and track_times, not both.")})
+        if "gpx" in attrs:
+            attrs["track"] = track_from_gpx(attrs.pop("gpx"))
+            attrs["source"] = "gpx"
+        elif "track" in attrs and "track_times" in attrs:
+            attrs["track"] = track_from_geojson(attrs["track"], attrs.pop("track_times"))
+            attrs["source"] = "app"
+        else:
+            raise serializers.ValidationError({"track": _("Send track and track_times, or a GPX file.")})
+        attrs["findings"] = [FindingInput(**finding) for finding in attrs.get("findings", [])]
+        attrs.pop("chief", None)
+        return attrs
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    location = PointInputField(read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "category", "note", "location", "problem"]
+
+
+class PatrolPhotoSerializer(serializers.ModelSerializer):
+    image = serializers.ImageField(help_text=_("JPEG, PNG or WebP."))
+    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = PatrolPhoto
+        fields = ["id", "image", "finding", "width", "height", "uploaded_at"]
+        read_only_fields = ["width", "height", "uploaded_at"]
+
+    def validate_image(self, image):
+        if image.size > settings.PATROL_PHOTO_MAX_BYTES:
+            raise serializers.ValidationError(
+                _("The photo is larger than %(max)s MB.") % {"max": settings.PATROL_PHOTO_MAX_BYTES // (1024 * 1024)}
+            )
+        if getattr(image, "image", None) is None or image.image.format not in PHOTO_FORMATS:
+            raise serializers.ValidationError(_("Send a JPEG, PNG or WebP photo."))
+        return image
+
+    def validate_finding(self, finding):
+        if finding is not None and finding.patrol_id != self.context["patrol"].pk:
+            raise serializers.ValidationError(_("That finding belongs to another patrol."))
+        return finding
+
+
+class PatrolListSerializer(serializers.ModelSerializer):
+    chief_name = serializers.CharField(source="chief.name", read_only=True)
+    segment_name = serializers.CharField(source="segment.name", read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "id",
+            "client_uuid",
+            "chief",
+            "chief_name",
+            "segment",
+            "segment_name",
+            "tier",
+            "source",
+            "started_at",
+            "ended_at",
+            "distance_m",
+            "duration_s",
+            "avg_speed_kmh",
+            "max_speed_kmh",
+            "coverage",
+            "is_valid",
+            "invalid_reasons",
+            "submitted_at",
+        ]
+
+
+class PatrolSerializer(PatrolListSerializer):
+    track = GeometryField()
+    findings = FindingSerializer(many=True, read_only=True)
+    photos = PatrolPhotoSerializer(many=True, read_only=True)
+
+    class Meta(PatrolListSerializer.Meta):
+        fields = [*PatrolListSerializer.Meta.fields, "rules", "track", "track_times", "findings", "photos"]

@@ -1,0 +1,84 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from inspections import services
+from inspections.api.serializers import (
+    PatrolListSerializer,
+    PatrolPhotoSerializer,
+    PatrolSerializer,
+    PatrolSubmitSerializer,
+)
+from inspections.filtersets import PatrolFilterSet
+from inspections.models import Patrol
+
+SUBMIT_EXAMPLE = {
+    "client_uuid": "5f0e8a7e-3c1b-4d8e-9a51-2b7f7f0c9e11",
+    "segment": 12,
+    "started_at": "2026-11-28T09:00:00+08:00",
+    "ended_at": "2026-11-28T09:25:00+08:00",
+    "track": {"type": "LineString", "coordinates": [[120.7512, 27.9301], [120.7555, 27.9312], [120.7601, 27.9320]]},
+    "track_times": ["2026-11-28T09:00:05+08:00", "2026-11-28T09:12:40+08:00", "2026-11-28T09:24:50+08:00"],
+    "findings": [
+        {"category": "water_surface", "note": "漂浮垃圾", "location": [120.7555, 27.9312], "is_problem": True}
+    ],
+}
+
+
+class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Patrols (巡河). Chiefs submit their own; officials read those in their scope."""
+
+    queryset = Patrol.objects.select_related("chief", "segment")
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = PatrolFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        queryset = self.queryset.restrict(self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("findings", "photos")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return PatrolSubmitSerializer
+        if self.action == "list":
+            return PatrolListSerializer
+        return PatrolSerializer
+
+    @extend_schema(
+        request={"application/json": PatrolSubmitSerializer, "multipart/form-data": PatrolSubmitSerializer},
+        responses={201: PatrolSerializer, 200: PatrolSerializer},
+        examples=[OpenApiExample("A short patrol with one problem", value=SUBMIT_EXAMPLE, request_only=True)],
+        description=(
+            "Submit a finished patrol. The server computes distance, duration, speeds and coverage and judges "
+            "validity. 201 with the stored patrol; a replay of the same client_uuid by the same chief answers "
+            "200 with the same body and creates nothing."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = PatrolSubmitSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        patrol, created = services.submit_patrol(request.user, **serializer.validated_data)
+        patrol = self.get_queryset().prefetch_related("findings", "photos").get(pk=patrol.pk)
+        return Response(
+            PatrolSerializer(patrol, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request={"multipart/form-data": PatrolPhotoSerializer}, responses={201: PatrolPhotoSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], serializer_class=PatrolPhotoSerializer)
+    def photos(self, request, pk=None):
+        """Add a photo to one of your own patrols (optionally of one of its findings)."""
+        patrol = get_object_or_404(Patrol.objects.filter(chief=request.user), pk=pk)
+        serializer = PatrolPhotoSerializer(
+            data=request.data, context={**self.get_serializer_context(), "patrol": patrol}
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            photo = serializer.save(patrol=patrol)
+        return Response(PatrolPhotoSerializer(photo, context=self.get_serializer_context()).data, status=201)

@@ -1,0 +1,37 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import Patrol
+from wushui import periods
+from wushui.choices import Tier
+from wushui.filtersets import RegionTreeFilter, StrictBooleanFilter
+
+
+class LocalDateFilter(django_filters.DateFilter):
+    """A local calendar day compared with an aware datetime: ``from`` includes the day, ``until`` too."""
+
+    def __init__(self, *args, until=False, **kwargs):
+        self.until = until
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        start, end = periods.day_bounds(value)
+        if self.until:
+            return qs.filter(**{f"{self.field_name}__lt": end})
+        return qs.filter(**{f"{self.field_name}__gte": start})
+
+
+class PatrolFilterSet(django_filters.FilterSet):
+    chief = django_filters.NumberFilter(field_name="chief_id", label=_("Chief"))
+    tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
+    region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
+    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    date_from = LocalDateFilter(field_name="started_at", label=_("From"))
+    date_until = LocalDateFilter(field_name="started_at", until=True, label=_("Until"))
+    is_valid = StrictBooleanFilter(label=_("Valid"))
+
+    class Meta:
+        model = Patrol
+        fields = ["region", "tier", "chief", "segment", "date_from", "date_until", "is_valid"]

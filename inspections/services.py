@@ -1,0 +1,105 @@
+"""Patrol workflows: submitting a patrol (idempotently) and registering the problems it found."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from inspections import tracks
+from inspections.choices import FindingCategory, ProblemSource
+from inspections.models import Finding, Patrol, PatrolRuleSet, Problem
+from rivers.models import ChiefAppointment
+from wushui.choices import Tier
+
+# When a chief holds several posts on one segment, the patrol counts for the lowest tier:
+# that is where patrol frequency is highest and most often checked.
+TIER_ORDER = [Tier.VILLAGE, Tier.STREET, Tier.DISTRICT]
+
+
+@dataclass
+class FindingInput:
+    category: str
+    note: str = ""
+    location: object = None  # a Point or None
+    is_problem: bool = False
+
+
+def patrol_tier(chief, segment):
+    """The chief's tier on the segment, from their current appointments; None when they hold none."""
+    tiers = set(ChiefAppointment.objects.current().filter(chief=chief, segment=segment).values_list("tier", flat=True))
+    return next((tier for tier in TIER_ORDER if tier in tiers), None)
+
+
+def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, findings=(), source):
+    """Store a finished patrol with the server's own measurements and verdict.
+
+    Returns ``(patrol, created)``. A replay of the same ``client_uuid`` by the same chief
+    returns the stored patrol, also when two copies race: the database's unique constraint
+    decides, and the loser reads the winner's row.
+    """
+    existing = Patrol.objects.filter(chief=chief, client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
+    tier = patrol_tier(chief, segment)
+    if tier is None:
+        raise ValidationError({"segment": _("You are not a current chief of this segment.")})
+    tracks.check_period(track, started_at, ended_at)
+    rules = PatrolRuleSet.current().as_dict()
+    measurement = tracks.measure(track, segment, started_at, ended_at, rules)
+    if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
+        raise ValidationError(
+            {
+                "track": _("The track never comes within %(max)s m of the segment (nearest %(actual)s m).")
+                % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"}
+            }
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        reasons = tracks.invalid_reasons(measurement, rules)
+    try:
+        with transaction.atomic():
+            patrol = Patrol.objects.create(
+                client_uuid=client_uuid,
+                chief=chief,
+                segment=segment,
+                tier=tier,
+                source=source,
+                started_at=started_at,
+                ended_at=ended_at,
+                track=track.line,
+                track_times=[moment.isoformat() for moment in track.times],
+                distance_m=measurement.distance_m,
+                duration_s=measurement.duration_s,
+                avg_speed_kmh=measurement.avg_speed_kmh,
+                max_speed_kmh=measurement.max_speed_kmh,
+                coverage=measurement.coverage,
+                is_valid=not reasons,
+                invalid_reasons=reasons,
+                rules=rules,
+            )
+            for finding in findings:
+                record_finding(patrol, finding)
+    except IntegrityError:
+        existing = Patrol.objects.filter(chief=chief, client_uuid=client_uuid).first()
+        if existing is None:
+            raise
+        return existing, False
+    return patrol, True
+
+
+def record_finding(patrol, finding):
+    problem = None
+    if finding.is_problem:
+        problem = Problem.objects.create(
+            segment=patrol.segment,
+            category=finding.category,
+            description=finding.note or str(FindingCategory.label(finding.category)),
+            location=finding.location,
+            source=ProblemSource.PATROL,
+            reported_by=patrol.chief,
+        )
+    return Finding.objects.create(
+        patrol=patrol, category=finding.category, note=finding.note, location=finding.location, problem=problem
+    )

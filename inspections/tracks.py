@@ -1,0 +1,238 @@
+"""GPS tracks: reading them (GeoJSON + times, or GPX), checking them, and measuring them.
+
+Everything here is computed by the server from the raw points; nothing the
+client claims about distance, speed or coverage is trusted.
+"""
+
+import datetime
+import itertools
+import math
+from dataclasses import dataclass
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+from django.conf import settings
+from django.contrib.gis.geos import LineString
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from wushui.geo import SERVICE_AREA, to_metric
+
+MAX_POINTS = 20_000
+# The phone's clock may run a little ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+# Track times may start a little before "start" was tapped and end a little after "stop".
+TIME_SLACK = datetime.timedelta(minutes=1)
+# Sustained speed is measured over at least this long, so that GPS jitter between two
+# fixes a second apart does not look like a sprint.
+SPEED_WINDOW_S = 30
+# Simplifying the track by this much before buffering it makes coverage ~100x cheaper
+# and changes it by far less than GPS error (see docs/benchmarks.md).
+COVERAGE_SIMPLIFY_M = 2.0
+
+
+@dataclass
+class Track:
+    line: LineString
+    times: list  # aware datetimes, one per point
+
+
+@dataclass
+class Measurement:
+    distance_m: float
+    duration_s: int
+    avg_speed_kmh: float
+    max_speed_kmh: float
+    coverage: float
+    distance_from_segment_m: float
+
+
+def _error(field, message):
+    return ValidationError({field: message})
+
+
+def _parse_time(value, field):
+    moment = parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        raise _error(field, _("“%(value)s” is not an ISO 8601 date and time.") % {"value": value})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def track_from_geojson(geometry, times):
+    """A :class:`Track` from a GeoJSON LineString and one ISO 8601 time per point."""
+    if not isinstance(geometry, dict) or geometry.get("type") != "LineString":
+        raise _error("track", _("The track must be a GeoJSON LineString."))
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list):
+        raise _error("track", _("The track has no coordinate list."))
+    if not isinstance(times, list):
+        raise _error("track_times", _("Give a list of times, one per track point."))
+    points = []
+    for index, position in enumerate(coordinates):
+        if (
+            not isinstance(position, list | tuple)
+            or len(position) < 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
+        ):
+            raise _error("track", _("Point %(index)s is not a [longitude, latitude] pair.") % {"index": index})
+        points.append((float(position[0]), float(position[1])))
+    if len(times) != len(points):
+        raise _error(
+            "track_times",
+            _("%(times)s times for %(points)s track points.") % {"times": len(times), "points": len(points)},
+        )
+    return _checked_track(points, [_parse_time(value, "track_times") for value in times], "track")
+
+
+GPX_NAMESPACES = ("http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/0")
+
+
+def track_from_gpx(uploaded):
+    """A :class:`Track` from the track points (``trkpt``) of a GPX 1.0/1.1 file."""
+    try:
+        root = ElementTree.fromstring(uploaded.read())
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        raise _error("gpx", _("The GPX file is not well-formed XML.")) from None
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if root.tag.split("}")[-1] != "gpx" or (namespace and namespace not in GPX_NAMESPACES):
+        raise _error("gpx", _("The file is not GPX."))
+    prefix = f"{{{namespace}}}" if namespace else ""
+    points, times = [], []
+    for index, point in enumerate(root.iter(f"{prefix}trkpt")):
+        try:
+            points.append((float(point.attrib["lon"]), float(point.attrib["lat"])))
+        except (KeyError, ValueError):
+            raise _error("gpx", _("Track point %(index)s has no valid lat/lon.") % {"index": index}) from None
+        time = point.find(f"{prefix}time")
+        if time is None or not (time.text or "").strip():
+            raise _error("gpx", _("Track point %(index)s has no time.") % {"index": index})
+        times.append(_parse_time(time.text.strip(), "gpx"))
+    return _checked_track(points, times, "gpx")
+
+
+def _checked_track(points, times, field):
+    if len(points) < 2:
+        raise _error(field, _("A track needs at least 2 points."))
+    if len(points) > MAX_POINTS:
+        raise _error(field, _("A track may have at most %(max)s points.") % {"max": MAX_POINTS})
+    min_x, min_y, max_x, max_y = SERVICE_AREA
+    for index, (x, y) in enumerate(points):
+        if not (math.isfinite(x) and math.isfinite(y) and min_x <= x <= max_x and min_y <= y <= max_y):
+            raise _error(
+                field, _("Point %(index)s (%(x)s, %(y)s) is outside the district.") % {"index": index, "x": x, "y": y}
+            )
+    for index in range(1, len(times)):
+        if times[index] < times[index - 1]:
+            raise _error(
+                "track_times" if field == "track" else field,
+                _("Track times go backwards at point %(index)s.") % {"index": index},
+            )
+    if times[-1] > timezone.now() + CLOCK_SKEW:
+        raise _error("track_times" if field == "track" else field, _("Track times lie in the future."))
+    if times[-1] == times[0]:
+        raise _error("track_times" if field == "track" else field, _("All track points have the same time."))
+    return Track(LineString(points, srid=4326), times)
+
+
+def check_period(track, started_at, ended_at):
+    """The patrol's start and end must be in order, past, and enclose the track's times."""
+    if ended_at <= started_at:
+        raise _error("ended_at", _("The patrol ends before it starts."))
+    if ended_at > timezone.now() + CLOCK_SKEW:
+        raise _error("ended_at", _("The patrol ends in the future."))
+    if track.times[0] < started_at - TIME_SLACK or track.times[-1] > ended_at + TIME_SLACK:
+        raise _error("track_times", _("Track times fall outside the patrol's start and end."))
+
+
+def max_sustained_speed_kmh(metric_coords, times):
+    """Highest speed over any stretch of at least ``SPEED_WINDOW_S`` seconds (two pointers, O(n))."""
+    cumulative = [0.0]
+    for (x0, y0), (x1, y1) in itertools.pairwise(metric_coords):
+        cumulative.append(cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
+    seconds = [moment.timestamp() for moment in times]
+    best = 0.0
+    end = 0
+    for start in range(len(seconds)):
+        while end < len(seconds) and seconds[end] - seconds[start] < SPEED_WINDOW_S:
+            end += 1
+        if end == len(seconds):
+            break
+        best = max(best, (cumulative[end] - cumulative[start]) / (seconds[end] - seconds[start]))
+    if best == 0.0 and seconds[-1] > seconds[0]:
+        # Shorter than one window: the average over the whole track.
+        best = cumulative[-1] / (seconds[-1] - seconds[0])
+    return best * 3.6
+
+
+_COVERAGE_SQL = """
+SELECT ST_Length(ST_Intersection(seg, ST_Buffer(ST_Simplify(trk, %s), %s))), ST_Length(seg), ST_Distance(seg, trk)
+FROM (SELECT ST_Transform(geometry, %s) AS seg, ST_Transform(ST_GeomFromText(%s, 4326), %s) AS trk
+      FROM rivers_segment WHERE id = %s) AS measured
+"""
+
+
+def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIFY_M):
+    """``(coverage, distance_m)``: the share of the segment's length within ``buffer_m`` of the
+    track, and the track's distance from the segment, computed by the spatial database in the
+    metric CRS (one statement; the same SQL on PostGIS and SpatiaLite)."""
+    srid = settings.METRIC_SRID
+    with connection.cursor() as cursor:
+        cursor.execute(_COVERAGE_SQL, [simplify_m, buffer_m, srid, line.wkt, srid, segment_id])
+        covered, length, distance = cursor.fetchone()
+    return (min(1.0, (covered or 0.0) / length) if length else 0.0), float(distance or 0.0)
+
+
+def measure(track, segment, started_at, ended_at, rules):
+    metric = to_metric(track.line)
+    distance = metric.length
+    duration = max(1, round((ended_at - started_at).total_seconds()))
+    coverage, distance_from_segment = coverage_in_database(segment.pk, track.line, rules["coverage_buffer_m"])
+    return Measurement(
+        distance_m=round(distance, 1),
+        duration_s=duration,
+        avg_speed_kmh=round(distance / duration * 3.6, 2),
+        max_speed_kmh=round(max_sustained_speed_kmh(metric.coords, track.times), 2),
+        coverage=round(coverage, 4),
+        distance_from_segment_m=round(distance_from_segment, 1),
+    )
+
+
+def invalid_reasons(measurement, rules):
+    """Why a measured patrol does not count (empty: valid), each with a stable code for apps and a
+    message in words a chief understands."""
+    reasons = _Reasons()
+    if measurement.duration_s < rules["min_duration_min"] * 60:
+        reasons.append(
+            "too_short_time",
+            _("Shorter than %(min)s minutes (%(actual)s).")
+            % {"min": rules["min_duration_min"], "actual": f"{measurement.duration_s / 60:.1f}"},
+        )
+    if measurement.distance_m < rules["min_distance_m"]:
+        reasons.append(
+            "too_short_distance",
+            _("Shorter than %(min)s m (%(actual)s m).")
+            % {"min": rules["min_distance_m"], "actual": f"{measurement.distance_m:.0f}"},
+        )
+    if measurement.coverage < rules["min_coverage"]:
+        reasons.append(
+            "low_coverage",
+            _("Covers %(actual)s of the segment; %(min)s needed.")
+            % {"actual": f"{measurement.coverage:.0%}", "min": f"{rules['min_coverage']:.0%}"},
+        )
+    if measurement.max_speed_kmh > rules["max_speed_kmh"]:
+        reasons.append(
+            "too_fast",
+            _("Moved at %(actual)s km/h, faster than %(max)s km/h: not on foot or by bicycle.")
+            % {"actual": f"{measurement.max_speed_kmh:.0f}", "max": f"{rules['max_speed_kmh']:.0f}"},
+        )
+    return list(reasons)
+
+
+class _Reasons(list):
+    def append(self, code, message):
+        super().append({"code": code, "message": message})

@@ -1,0 +1,87 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from inspections import compliance
+from inspections.choices import FindingCategory
+from inspections.filtersets import PatrolFilterSet
+from inspections.models import Patrol
+from rivers.maps import segment_features
+from rivers.models import ChiefAppointment, Segment
+from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.maps import feature
+
+
+class PatrolListView(ScopedListView):
+    model = Patrol
+    filterset_class = PatrolFilterSet
+    template_name = "inspections/patrol_list.html"
+
+    def get_base_queryset(self):
+        return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").defer(
+            "track", "track_times", "rules"
+        )
+
+
+class PatrolDetailView(ScopedDetailView):
+    model = Patrol
+    template_name = "inspections/patrol_detail.html"
+
+    def get_base_queryset(self):
+        return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").prefetch_related(
+            "findings__problem", "photos"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        patrol = self.object
+        segment = patrol.segment
+        segment.current_chiefs = []
+        features = segment_features([segment])
+        features["features"].append(feature(patrol.track, name=str(patrol), colour="purple", kind="track"))
+        features["features"] += [
+            feature(finding.location, name=str(FindingCategory.label(finding.category)), colour="red")
+            for finding in patrol.findings.all()
+            if finding.location
+        ]
+        context["map_features"] = features
+        return context
+
+
+class PatrolRecordView(LoginRequiredMixin, TemplateView):
+    """The phone page a chief records a patrol on; it talks to the patrol API."""
+
+    template_name = "inspections/patrol_record.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        segment_ids = ChiefAppointment.objects.current().filter(chief=self.request.user).values("segment_id")
+        segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))
+        for segment in segments:
+            segment.current_chiefs = []
+        context["segments"] = segments
+        context["map_features"] = segment_features(segments)
+        context["finding_categories"] = FindingCategory.choices()
+        context["patrols_api"] = reverse("patrol-list")
+        return context
+
+
+class ComplianceView(LoginRequiredMixin, TemplateView):
+    """Patrol compliance per chief for the period each tier is measured in."""
+
+    template_name = "inspections/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = compliance.ComplianceForm(self.request.GET or None, user=self.request.user)
+        context["form"] = form
+        if form.is_bound and not form.is_valid():
+            context["report"] = None
+            return context
+        context["report"] = compliance.compliance_report(self.request.user, **form.report_arguments())
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["report"] is None:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
