@@ -5,7 +5,6 @@ client claims about distance, speed or coverage is trusted.
 """
 
 import datetime
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -150,10 +149,11 @@ def check_period(track, started_at, ended_at):
 
 
 def max_sustained_speed_kmh(metric_coords, times):
-    """Highest speed over any stretch of at least ``SPEED_WINDOW_S`` seconds (two pointers, O(n))."""
-    cumulative = [0.0]
-    for (x0, y0), (x1, y1) in itertools.pairwise(metric_coords):
-        cumulative.append(cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
+    """Highest speed over any stretch of at least ``SPEED_WINDOW_S`` seconds (two pointers, O(n)).
+
+    Speed is the straight-line displacement over the stretch, not the path walked: a GPS fix
+    jumping sideways and back then adds at most the jump once, instead of twice per window.
+    """
     seconds = [moment.timestamp() for moment in times]
     best = 0.0
     end = 0
@@ -162,10 +162,12 @@ def max_sustained_speed_kmh(metric_coords, times):
             end += 1
         if end == len(seconds):
             break
-        best = max(best, (cumulative[end] - cumulative[start]) / (seconds[end] - seconds[start]))
+        (x0, y0), (x1, y1) = metric_coords[start], metric_coords[end]
+        best = max(best, math.hypot(x1 - x0, y1 - y0) / (seconds[end] - seconds[start]))
     if best == 0.0 and seconds[-1] > seconds[0]:
-        # Shorter than one window: the average over the whole track.
-        best = cumulative[-1] / (seconds[-1] - seconds[0])
+        # Shorter than one window: the displacement over the whole track.
+        (x0, y0), (x1, y1) = metric_coords[0], metric_coords[-1]
+        best = math.hypot(x1 - x0, y1 - y0) / (seconds[-1] - seconds[0])
     return best * 3.6
 
 

@@ -10,13 +10,23 @@ from django.urls import reverse
 
 PERSONAS = ["admin", "official", "department", "chief_district", "street_a", "street_b", "chief_a1"]
 
-LIST_PAGES = ["home", "region_list", "unit_list", "rivers:waterbody_list", "rivers:chief_directory"]
+LIST_PAGES = [
+    "home",
+    "region_list",
+    "unit_list",
+    "rivers:waterbody_list",
+    "rivers:chief_directory",
+    "inspections:patrol_list",
+    "inspections:compliance",
+    "inspections:patrol_record",
+]
 LIST_ENDPOINTS = [
     "region-list",
     "unit-list",
     "waterbody-list",
     "segment-list",
     "chiefappointment-list",
+    "patrol-list",
     "api_schema",
 ]
 
@@ -31,6 +41,7 @@ VISIBLE = {
     "village_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "env_unit": set(PERSONAS),
     "street_b_office": {"admin", "official", "department", "chief_district", "street_b"},
+    "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
 DETAILS = {
@@ -44,7 +55,32 @@ DETAILS = {
     "village_a1": ("region_detail", "region-detail"),
     "env_unit": ("unit_detail", "unit-detail"),
     "street_b_office": ("unit_detail", "unit-detail"),
+    "patrol_a1": ("inspections:patrol_detail", "patrol-detail"),
 }
+
+
+def patrol_in(world):
+    """A patrol by chief A1 on segment A1 (stored directly: its rules are tested elsewhere)."""
+    from inspections.models import Patrol
+
+    segment = world.segment_a1
+    return Patrol.objects.create(
+        client_uuid="00000000-0000-0000-0000-000000000001",
+        chief=world.users.chief_a1,
+        segment=segment,
+        tier="village",
+        started_at="2026-11-01T09:00:00+08:00",
+        ended_at="2026-11-01T09:30:00+08:00",
+        track=segment.geometry,
+        track_times=[],
+        distance_m=1,
+        duration_s=1,
+        avg_speed_kmh=1,
+        max_speed_kmh=1,
+        coverage=1,
+        is_valid=True,
+        rules={},
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -61,7 +97,7 @@ def test_every_list_answers_every_signed_in_persona(client, world, persona):
 def test_detail_is_200_in_scope_and_404_outside(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     page, endpoint = DETAILS[obj]
-    pk = getattr(world, obj).pk
+    pk = getattr(world, obj).pk if obj != "patrol_a1" else patrol_in(world).pk
     expected = 200 if persona in VISIBLE[obj] else 404
     assert client.get(reverse(page, args=[pk])).status_code == expected
     assert client.get(reverse(endpoint, args=[pk])).status_code == expected

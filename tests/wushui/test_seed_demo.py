@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from inspections.models import Patrol, Problem
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import RegionLevel, Tier
 from wushui.models import Region, Unit, User
@@ -23,6 +24,7 @@ def snapshot():
             "segment__code", "tier", "role", "chief__username", "start_date", "end_date"
         ),
         *User.objects.order_by("username").values_list("username", "name", "role", "region__code"),
+        *Patrol.objects.order_by("client_uuid").values_list("client_uuid", "segment__code", "is_valid", "distance_m"),
     ]
     return hashlib.sha256(repr([tuple(str(v) for v in row) for row in rows]).encode()).hexdigest()
 
@@ -46,11 +48,17 @@ def test_seed_builds_longwan_and_a_second_run_changes_nothing():
     for username in ["admin", "official", "yongzhong", "dept_env", "chief_yongzhong", "chief_village"]:
         assert User.objects.get(username=username).check_password("wushui-demo")
     assert current.filter(chief__username="chief_village", tier=Tier.VILLAGE).exists()
+    # Weeks of patrolling: mostly valid, some not, a few problems found.
+    patrols = Patrol.objects.all()
+    assert patrols.count() > 200
+    assert 0.5 < patrols.filter(is_valid=True).count() / patrols.count() < 0.95
+    assert Problem.objects.filter(source="patrol").exists()
 
     first = snapshot()
-    counts = [model.objects.count() for model in (Region, Unit, WaterBody, Segment, ChiefAppointment, User)]
+    models = (Region, Unit, WaterBody, Segment, ChiefAppointment, User, Patrol, Problem)
+    counts = [model.objects.count() for model in models]
     call_command("seed_demo", stdout=io.StringIO())
-    assert [model.objects.count() for model in (Region, Unit, WaterBody, Segment, ChiefAppointment, User)] == counts
+    assert [model.objects.count() for model in models] == counts
     assert snapshot() == first
 
 

@@ -5,9 +5,11 @@
 for validation errors.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -21,7 +23,11 @@ def django_errors_as_dict(error: DjangoValidationError):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_errors_as_dict(exc))
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         return _error_response(status.HTTP_409_CONFLICT, "protected", _("Other records still refer to this one."))

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from inspections.choices import FindingCategory
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from wushui.choices import Domain, JobStatus, RegionLevel, Role, Tier, UnitKind
 
@@ -9,6 +10,7 @@ register = template.Library()
 CHOICE_SETS = {
     "chief_role": ChiefRole,
     "domain": Domain,
+    "finding_category": FindingCategory,
     "job_status": JobStatus,
     "kind": WaterBodyKind,
     "level": RegionLevel,

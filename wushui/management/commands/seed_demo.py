@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from inspections.demo import seed_patrols
+from inspections.models import Patrol, Problem
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import demo_data
@@ -79,12 +81,13 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 seeder.run()
+                new_patrols = seed_patrols(seed)
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
-        self.print_summary(seeder)
+        self.print_summary(seeder, new_patrols)
         self.print_logins()
 
-    def print_summary(self, seeder):
+    def print_summary(self, seeder, new_patrols):
         regions = dict(Region.objects.values_list("level").annotate(count=Count("pk")))
         current = ChiefAppointment.objects.current()
         tiers = dict(current.values_list("tier").annotate(count=Count("pk")))
@@ -98,6 +101,8 @@ class Command(BaseCommand):
             f"({current.filter(role=ChiefRole.POLICE_CHIEF).count()} of them police chiefs); "
             f"ended: {ChiefAppointment.objects.filter(end_date__isnull=False).count()}",
             f"Users: {User.objects.count()} ({User.objects.filter(role=Role.CHIEF).count()} chiefs)",
+            f"Patrols: {Patrol.objects.count()} ({Patrol.objects.filter(is_valid=True).count()} valid; "
+            f"{new_patrols} new), problems: {Problem.objects.count()}",
             f"Rows created or updated: {seeder.writer.written}; already as wanted: {seeder.writer.unchanged}; "
             f"stale appointments removed: {seeder.removed}",
         ]

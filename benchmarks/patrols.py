@@ -1,0 +1,524 @@
+"""Patrol submission benchmark: POST /api/v1/patrols/ with 1,000-point GPS tracks, against PostGIS.
+
+    DATABASE_URL=postgis://postgres@127.0.0.1:5432/wushui_bench \\
+        .venv/bin/python benchmarks/patrols.py --patrols 1000 --workers 2
+
+Prepares its own database (created with the postgis extension if missing, migrated, seeded with
+``seed_demo``), generates the request bodies, then times them through the whole API stack
+(middleware, DRF, serializers, ``submit_patrol``, PostGIS) with Django's test client, one worker
+process per core. Separately times the coverage computation, simplified and exact, on a sample of
+the same tracks, and the replay of already stored patrols. Results and their reading are in
+docs/benchmarks.md. The bench database is left in place; every run adds new patrols to it.
+"""
+
+import argparse
+import bisect
+import datetime
+import io
+import itertools
+import json
+import math
+import multiprocessing
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:5432/wushui_bench"
+POSTGRES_ENGINES = ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis")
+PATROLS_URL = "/api/v1/patrols/"
+# The settings' ALLOWED_HOSTS; the test client's default "testserver" is only allowed under a test runner.
+HTTP_HOST = "localhost"
+
+COVERAGE_SAMPLE = 200
+REPLAY_SAMPLE = 100
+WARM_UP_PER_WORKER = 3
+
+# What the generated tracks look like: the GPS error of a phone under open sky, correlated over
+# tens of seconds as real fixes are; chiefs walk or cycle along a bank, not on the centre line.
+GPS_ERROR_M = 4.0
+GPS_ERROR_CORRELATION_S = 30.0
+BANK_OFFSET_M = (5.0, 25.0)
+WALKING_KMH = (3.5, 6.0)
+CYCLING_KMH = (10.0, 18.0)
+CYCLING_SHARE = 0.4
+# Most patrols walk the whole segment; some stop part-way, which is what makes a patrol invalid.
+PARTIAL_SHARE = 0.2
+PARTIAL_FRACTION = (0.3, 0.9)
+# Patrols ended between ten minutes and three days ago.
+ENDED_AGO_S = (600, 3 * 24 * 3600)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--patrols", type=int, default=1000, help="patrols to submit (default 1000)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes, one per core (default 2)")
+    parser.add_argument("--points", type=int, default=1000, help="GPS points per track (default 1000)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed for the tracks (default: a fresh one)")
+    args = parser.parse_args()
+    if args.patrols < 1 or args.workers < 1 or args.points < 2:
+        parser.error("--patrols and --workers must be at least 1, --points at least 2")
+
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    require_postgis(os.environ["DATABASE_URL"])
+    create_database()
+    setup_django()
+    prepare_database()
+
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    rng = random.Random(seed)
+    print(f"Generating {args.patrols} patrols of {args.points} points (seed {seed}) …", flush=True)
+    assignments = chief_segments()
+    patrols = [generate_patrol(rng, assignments, args.points) for _ in range(args.patrols)]
+    warm_up = [generate_patrol(rng, assignments, args.points) for _ in range(WARM_UP_PER_WORKER * args.workers)]
+
+    print(f"Submitting through {PATROLS_URL} with {args.workers} worker process(es) …", flush=True)
+    submission = run_workers(patrols, warm_up, args.workers)
+    accepted = [patrol for patrol, outcome in zip(patrols, submission.outcomes, strict=True) if outcome.status == 201]
+
+    print("Replaying stored patrols …", flush=True)
+    replay = run_replay(accepted[:REPLAY_SAMPLE])
+    print("Timing the coverage computation …", flush=True)
+    coverage = run_coverage(rng.sample(patrols, min(COVERAGE_SAMPLE, len(patrols))))
+
+    print_report(args, seed, submission, replay, coverage)
+
+
+# --- Database -------------------------------------------------------------------------------------------
+
+
+def require_postgis(database_url):
+    import dj_database_url
+
+    engine = dj_database_url.parse(database_url)["ENGINE"]
+    if engine not in POSTGRES_ENGINES:
+        sys.exit(
+            f"benchmarks/patrols.py measures against PostGIS, but DATABASE_URL names {engine}.\n"
+            f"Set DATABASE_URL to a PostGIS database, e.g. {DEFAULT_DATABASE_URL}"
+        )
+
+
+def create_database():
+    """Create the database and the postgis extension when missing (the server's trust auth allows it)."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    params = {
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+    }
+    params = {key: value for key, value in params.items() if value is not None}
+    name = config["NAME"]
+    server = psycopg2.connect(dbname="postgres", **params)
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}.")
+    server.close()
+    database = psycopg2.connect(dbname=name, **params)
+    database.autocommit = True
+    with database.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    database.close()
+
+
+def setup_django():
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushui.settings")
+    import django
+
+    # WhiteNoise warns once per process when collectstatic has not been run; irrelevant here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+
+
+def prepare_database():
+    from django.conf import settings
+    from django.core.management import call_command
+
+    print(f"Database {settings.DATABASES['default']['NAME']}: migrating and seeding the demo …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+# --- Generated patrols ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Assignment:
+    """A chief's current appointment to a segment, with the segment's centre line in metres."""
+
+    chief_id: int
+    segment_id: int
+    metric_coords: list
+    cumulative_m: list
+
+
+@dataclass
+class GeneratedPatrol:
+    chief_id: int
+    segment_id: int
+    coordinates: list  # [longitude, latitude], as sent
+    body: bytes
+
+
+def chief_segments():
+    from rivers.models import ChiefAppointment, Segment
+    from wushui.geo import to_metric
+
+    pairs = sorted(set(ChiefAppointment.objects.current().values_list("chief_id", "segment_id")))
+    lines = {
+        segment.pk: to_metric(segment.geometry) for segment in Segment.objects.filter(pk__in={s for _c, s in pairs})
+    }
+    assignments = []
+    for chief_id, segment_id in pairs:
+        coords = list(lines[segment_id].coords)
+        cumulative = [0.0]
+        for (x0, y0), (x1, y1) in itertools.pairwise(coords):
+            cumulative.append(cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
+        assignments.append(Assignment(chief_id, segment_id, coords, cumulative))
+    if not assignments:
+        sys.exit("seed_demo left no current chief appointments to patrol.")
+    return assignments
+
+
+def generate_patrol(rng, assignments, points):
+    """A patrol along the bank of one of the chief's segments: ``points`` fixes, evenly timed, with
+    correlated GPS error, at walking or cycling pace, finished in the past."""
+    from django.conf import settings
+    from django.contrib.gis.geos import LineString
+    from django.utils import timezone
+
+    from wushui.geo import from_metric
+
+    assignment = rng.choice(assignments)
+    coords, cumulative = assignment.metric_coords, assignment.cumulative_m
+    fraction = rng.uniform(*PARTIAL_FRACTION) if rng.random() < PARTIAL_SHARE else 1.0
+    walked_m = cumulative[-1] * fraction
+    speed_ms = rng.uniform(*(CYCLING_KMH if rng.random() < CYCLING_SHARE else WALKING_KMH)) / 3.6
+    duration_s = walked_m / speed_ms
+    step_s = duration_s / (points - 1)
+    bank_m = rng.uniform(*BANK_OFFSET_M) * rng.choice((-1, 1))
+    from_far_end = rng.random() < 0.5
+    # AR(1) error, per axis: the same spread at every fix, correlated over GPS_ERROR_CORRELATION_S.
+    correlation = math.exp(-step_s / GPS_ERROR_CORRELATION_S)
+    innovation = GPS_ERROR_M * math.sqrt(1 - correlation**2)
+    error_x, error_y = rng.gauss(0, GPS_ERROR_M), rng.gauss(0, GPS_ERROR_M)
+
+    metric_points = []
+    for index in range(points):
+        along = walked_m * index / (points - 1)
+        if from_far_end:
+            along = cumulative[-1] - along
+        part = min(max(bisect.bisect_right(cumulative, along) - 1, 0), len(coords) - 2)
+        (x0, y0), (x1, y1) = coords[part], coords[part + 1]
+        length = (cumulative[part + 1] - cumulative[part]) or 1.0
+        share = (along - cumulative[part]) / length
+        normal_x, normal_y = -(y1 - y0) / length, (x1 - x0) / length
+        error_x = correlation * error_x + rng.gauss(0, innovation)
+        error_y = correlation * error_y + rng.gauss(0, innovation)
+        metric_points.append(
+            (
+                x0 + share * (x1 - x0) + bank_m * normal_x + error_x,
+                y0 + share * (y1 - y0) + bank_m * normal_y + error_y,
+            )
+        )
+    line = from_metric(LineString(metric_points, srid=settings.METRIC_SRID))
+    coordinates = [[round(x, 7), round(y, 7)] for x, y in line.coords]
+
+    ended = timezone.localtime() - datetime.timedelta(seconds=rng.uniform(*ENDED_AGO_S))
+    first_fix = ended - datetime.timedelta(seconds=duration_s)
+    times = [first_fix + datetime.timedelta(seconds=step_s * index) for index in range(points)]
+    body = {
+        "client_uuid": str(uuid.uuid4()),
+        "segment": assignment.segment_id,
+        "started_at": (first_fix - datetime.timedelta(seconds=rng.uniform(0, 30))).isoformat(timespec="seconds"),
+        "ended_at": (ended + datetime.timedelta(seconds=rng.uniform(0, 30))).isoformat(timespec="seconds"),
+        "track": {"type": "LineString", "coordinates": coordinates},
+        "track_times": [moment.isoformat(timespec="milliseconds") for moment in times],
+    }
+    return GeneratedPatrol(assignment.chief_id, assignment.segment_id, coordinates, json.dumps(body).encode())
+
+
+# --- Submission -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    status: int
+    latency_ms: float
+    is_valid: bool | None
+    error: str = ""
+
+
+@dataclass
+class Submission:
+    outcomes: list
+    wall_s: float
+    warm_up_statuses: list
+
+
+class Submitter:
+    """Posts bodies as their chiefs with the API token a phone would hold.
+
+    One test client per process, like one WSGI handler per server process: a client loads the
+    middleware on its first request (WhiteNoise alone scans the static files then), so a client
+    per chief would measure start-up instead of requests.
+    """
+
+    def __init__(self, chief_ids):
+        from django.test import Client
+        from rest_framework.authtoken.models import Token
+
+        self.client = Client(HTTP_HOST=HTTP_HOST)
+        self.authorization = {
+            chief_id: f"Token {Token.objects.get_or_create(user_id=chief_id)[0].key}" for chief_id in set(chief_ids)
+        }
+
+    def post(self, patrol):
+        return self.client.post(
+            PATROLS_URL,
+            patrol.body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self.authorization[patrol.chief_id],
+        )
+
+
+def outcome_of(response, latency_ms):
+    # Read after the clock stops: the phone, not the server, pays for parsing the answer.
+    payload = json.loads(response.content) if response.content else {}
+    if response.status_code in (200, 201):
+        return Outcome(response.status_code, latency_ms, bool(payload.get("is_valid")))
+    return Outcome(response.status_code, latency_ms, None, json.dumps(payload, ensure_ascii=False)[:300])
+
+
+def submit_worker(index, patrols, warm_up, start_barrier, results):
+    """One worker process: sets Django up itself, warms up, waits for the others, then posts its share."""
+    setup_django()
+    submitter = Submitter([patrol.chief_id for patrol in [*patrols, *warm_up]])
+    warm_up_statuses = [submitter.post(patrol).status_code for patrol in warm_up]
+    start_barrier.wait()
+    started = time.perf_counter()
+    responses = []
+    for patrol in patrols:
+        before = time.perf_counter()
+        response = submitter.post(patrol)
+        responses.append((response, (time.perf_counter() - before) * 1000))
+    finished = time.perf_counter()
+    results.put((index, started, finished, [outcome_of(r, ms) for r, ms in responses], warm_up_statuses))
+
+
+def run_workers(patrols, warm_up, workers):
+    from django.db import connections
+
+    # Each worker opens its own connection; none may inherit the parent's.
+    connections.close_all()
+    context = multiprocessing.get_context("spawn")
+    start_barrier = context.Barrier(workers)
+    results = context.Queue()
+    shares = [patrols[index::workers] for index in range(workers)]
+    processes = [
+        context.Process(
+            target=submit_worker,
+            args=(index, shares[index], warm_up[index::workers], start_barrier, results),
+        )
+        for index in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    # Read before joining: a worker cannot exit while its results still fill the pipe.
+    reports = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+        if process.exitcode != 0:
+            sys.exit(f"A worker failed (exit code {process.exitcode}).")
+    # perf_counter is CLOCK_MONOTONIC on Linux: comparable across processes.
+    wall_s = max(report[2] for report in reports) - min(report[1] for report in reports)
+    # Put the outcomes back in the order of ``patrols``: worker i had patrols[i::workers].
+    ordered = [None] * len(patrols)
+    for index, _started, _finished, outcomes, _warm_up in reports:
+        ordered[index::workers] = outcomes
+    return Submission(ordered, wall_s, [status for *_rest, statuses in reports for status in statuses])
+
+
+# --- Replay and coverage --------------------------------------------------------------------------------
+
+
+def run_replay(patrols):
+    """Resubmit stored patrols: each must answer 200 and create nothing."""
+    from inspections.models import Patrol
+
+    if not patrols:
+        return None
+    submitter = Submitter([patrol.chief_id for patrol in patrols])
+    before = Patrol.objects.count()
+    latencies, statuses = [], []
+    for patrol in patrols:
+        started = time.perf_counter()
+        response = submitter.post(patrol)
+        latencies.append((time.perf_counter() - started) * 1000)
+        statuses.append(response.status_code)
+    return {
+        "latencies": latencies,
+        "answered_200": statuses.count(200),
+        "count": len(patrols),
+        "created": Patrol.objects.count() - before,
+    }
+
+
+def run_coverage(patrols):
+    """Time ``coverage_in_database`` as the service calls it and exactly (no simplification)."""
+    from django.contrib.gis.geos import LineString
+
+    from inspections.models import PatrolRuleSet
+    from inspections.tracks import COVERAGE_SIMPLIFY_M, coverage_in_database
+
+    rules = PatrolRuleSet.current().as_dict()
+    buffer_m, threshold = rules["coverage_buffer_m"], rules["min_coverage"]
+    lines = [(patrol.segment_id, LineString(patrol.coordinates, srid=4326)) for patrol in patrols]
+    for segment_id, line in lines[:3]:
+        coverage_in_database(segment_id, line, buffer_m)
+        coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
+    simplified_ms, exact_ms, differences, verdict_changes = [], [], [], 0
+    for index, (segment_id, line) in enumerate(lines):
+        # Alternate the order so that neither variant always runs on a warm cache.
+        variants = [("simplified", COVERAGE_SIMPLIFY_M), ("exact", 0)]
+        if index % 2:
+            variants.reverse()
+        results = {}
+        for name, simplify_m in variants:
+            started = time.perf_counter()
+            results[name] = coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
+            (simplified_ms if name == "simplified" else exact_ms).append((time.perf_counter() - started) * 1000)
+        differences.append(abs(results["simplified"] - results["exact"]))
+        # The service rounds coverage to 4 places before comparing it with the rule.
+        if (round(results["simplified"], 4) >= threshold) != (round(results["exact"], 4) >= threshold):
+            verdict_changes += 1
+    return {
+        "count": len(lines),
+        "simplify_m": COVERAGE_SIMPLIFY_M,
+        "buffer_m": buffer_m,
+        "simplified_ms": simplified_ms,
+        "exact_ms": exact_ms,
+        "max_difference": max(differences),
+        "mean_difference": statistics.fmean(differences),
+        "verdict_changes": verdict_changes,
+        "threshold": threshold,
+    }
+
+
+# --- Report ---------------------------------------------------------------------------------------------
+
+
+def percentile(values, share):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def machine():
+    from django.db import connection
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor() or "unknown",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version'), postgis_lib_version(), postgis_geos_version()")
+        postgres, postgis, geos = cursor.fetchone()
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} cores"),
+        ("Python", platform.python_version()),
+        ("PostgreSQL / PostGIS / GEOS", f"{postgres} / {postgis} / {geos}"),
+    ]
+
+
+def print_table(title, rows):
+    width = max(len(label) for label, _value in rows)
+    print(f"\n{title}")
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+
+
+def latency_rows(latencies):
+    return [
+        ("latency p50", f"{percentile(latencies, 0.50):8.1f} ms"),
+        ("latency p95", f"{percentile(latencies, 0.95):8.1f} ms"),
+        ("latency p99", f"{percentile(latencies, 0.99):8.1f} ms"),
+        ("latency max", f"{max(latencies):8.1f} ms"),
+    ]
+
+
+def print_report(args, seed, submission, replay, coverage):
+    from django import get_version
+
+    outcomes = submission.outcomes
+    accepted = [outcome for outcome in outcomes if outcome.status == 201]
+    refused = [outcome for outcome in outcomes if outcome.status != 201]
+    valid = sum(1 for outcome in accepted if outcome.is_valid)
+    statuses = {}
+    for outcome in outcomes:
+        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+
+    print_table("Machine", [*machine(), ("Django", get_version())])
+    print_table(
+        f"Submission: {args.patrols} patrols x {args.points} points, {args.workers} worker(s), seed {seed}",
+        [
+            ("HTTP statuses", ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))),
+            ("wall clock", f"{submission.wall_s:8.2f} s"),
+            ("accepted patrols / s", f"{len(accepted) / submission.wall_s:8.1f}"),
+            *latency_rows([outcome.latency_ms for outcome in outcomes]),
+            ("valid (of accepted)", f"{valid} of {len(accepted)} ({valid / max(1, len(accepted)):.1%})"),
+            ("warm-up requests (excluded)", ", ".join(str(status) for status in submission.warm_up_statuses)),
+        ],
+    )
+    for outcome in refused[:3]:
+        print(f"  refused ({outcome.status}): {outcome.error}")
+    if replay:
+        print_table(
+            f"Replay: {replay['count']} stored client_uuids resubmitted, one process",
+            [
+                ("answered 200", f"{replay['answered_200']} of {replay['count']}"),
+                ("patrols created", str(replay["created"])),
+                *latency_rows(replay["latencies"]),
+            ],
+        )
+    simplified, exact = coverage["simplified_ms"], coverage["exact_ms"]
+    print_table(
+        f"Coverage: coverage_in_database on {coverage['count']} of the tracks, buffer {coverage['buffer_m']} m, "
+        "one process",
+        [
+            (
+                f"simplified ({coverage['simplify_m']:g} m)",
+                f"mean {statistics.fmean(simplified):7.2f} ms   p95 {percentile(simplified, 0.95):7.2f} ms",
+            ),
+            ("exact (simplify_m=0)", f"mean {statistics.fmean(exact):7.2f} ms   p95 {percentile(exact, 0.95):7.2f} ms"),
+            ("max |difference|", f"{coverage['max_difference']:.6f}"),
+            ("mean |difference|", f"{coverage['mean_difference']:.6f}"),
+            (
+                f"verdicts changed (min {coverage['threshold']:.2f})",
+                f"{coverage['verdict_changes']} of {coverage['count']}",
+            ),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    main()

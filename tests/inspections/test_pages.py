@@ -1,0 +1,92 @@
+"""Patrol list and detail pages for officials."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from inspections.models import Patrol
+from wushui import periods
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(client, world, patrol_body):
+    """Three patrols by chief A1: two valid (one with a problem), one covering a third of the segment."""
+    client.force_login(world.users.chief_a1)
+    findings = [{"category": "bank", "note": "Dumped soil", "location": [120.75, 27.905], "is_problem": True}]
+    for extra in ({"findings": findings}, {}, {"fraction": 0.3}):
+        response = client.post(
+            "/api/v1/patrols/", patrol_body(client_uuid=str(uuid.uuid4()), **extra), content_type="application/json"
+        )
+        assert response.status_code == 201
+    client.logout()
+    return Patrol.objects.order_by("pk")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, 3),
+        ({"is_valid": "false"}, 1),
+        ({"is_valid": "true"}, 2),
+        ({"tier": "district"}, 0),
+        ({"region": "village_a1"}, 3),
+        ({"date_from": "today"}, 3),
+        ({"date_until": "yesterday"}, 0),
+    ],
+)
+def test_patrol_list_filters(client, world, submitted, query, expected):
+    client.force_login(world.users.official)
+    today = periods.local_date(submitted.first().started_at)
+    values = {"today": today.isoformat(), "yesterday": (today - datetime.timedelta(days=2)).isoformat()}
+    query = {k: (getattr(world, v).pk if k == "region" else values.get(v, v)) for k, v in query.items()}
+    response = client.get(reverse("inspections:patrol_list"), query)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == expected
+
+
+def test_patrol_list_refuses_a_malformed_date(client, world, submitted):
+    client.force_login(world.users.official)
+    response = client.get(reverse("inspections:patrol_list"), {"date_from": "31/02/2026", "is_valid": "maybe"})
+    assert response.status_code == 400
+    assert set(response.context["filterset"].form.errors) == {"date_from", "is_valid"}
+
+
+def test_patrol_detail_draws_the_track_over_the_segment(client, world, submitted):
+    client.force_login(world.users.street_a)
+    patrol = submitted.first()
+    response = client.get(patrol.get_absolute_url())
+    assert response.status_code == 200
+    kinds = [f["geometry"]["type"] for f in response.context["map_features"]["features"]]
+    assert kinds == ["LineString", "LineString", "Point"]
+    assert "Dumped soil" in response.content.decode()
+
+
+def test_invalid_patrol_shows_why(client, world, submitted):
+    client.force_login(world.users.official)
+    response = client.get(submitted.last().get_absolute_url())
+    assert submitted.last().invalid_reasons[0]["message"] in response.content.decode()
+
+
+def test_patrol_pages_are_scoped(client, world, submitted):
+    client.force_login(world.users.street_b)
+    assert client.get(submitted.first().get_absolute_url()).status_code == 404
+    assert client.get(reverse("inspections:patrol_list")).context["paginator"].count == 0
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_patrol_pages_run_a_bounded_number_of_queries(client, world, submitted, django_assert_max_num_queries, page):
+    client.force_login(world.users.official)
+    url = reverse("inspections:patrol_list") if page == "list" else submitted.first().get_absolute_url()
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_record_page_offers_the_chiefs_own_segments(client, world):
+    client.force_login(world.users.chief_a1)
+    response = client.get(reverse("inspections:patrol_record"))
+    assert response.status_code == 200
+    assert [segment.code for segment in response.context["segments"]] == ["T-RIVER-A1"]

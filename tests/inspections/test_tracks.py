@@ -1,0 +1,132 @@
+"""Distance, speed, coverage and validity, against hand-computed geometries."""
+
+import datetime
+import math
+
+import pytest
+from django.conf import settings
+from django.contrib.gis.geos import LineString, Point
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from inspections import tracks
+from inspections.models import PatrolRuleSet
+from tests.factories import SegmentFactory
+from tests.inspections.tracks import track_along
+from wushui.geo import from_metric, to_metric
+
+pytestmark = pytest.mark.django_db
+
+RULES = PatrolRuleSet().as_dict()
+START = datetime.datetime(2026, 11, 28, 9, 0, tzinfo=datetime.UTC)
+
+
+def metric_origin():
+    return to_metric(Point(120.75, 27.90, srid=4326))
+
+
+def line_in_metres(*offsets):
+    """A 4326 line through points given in metres from a fixed origin in village A1."""
+    origin = metric_origin()
+    return from_metric(LineString([(origin.x + dx, origin.y + dy) for dx, dy in offsets], srid=settings.METRIC_SRID))
+
+
+@pytest.fixture
+def straight_segment(world):
+    """A straight 1,000 m segment running east."""
+    return SegmentFactory(water_body=world.river, region=world.village_a1, geometry=line_in_metres((0, 0), (1000, 0)))
+
+
+def test_coverage_of_half_the_segment_at_a_10_m_offset(straight_segment):
+    # The track follows the first 500 m, 10 m north. The 50 m buffer reaches
+    # sqrt(50² − 10²) = 48.99 m further along the segment past the track's end.
+    track = line_in_metres((0, 10), (250, 10), (500, 10))
+    coverage, distance = tracks.coverage_in_database(straight_segment.pk, track, buffer_m=50)
+    assert coverage == pytest.approx((500 + math.sqrt(50**2 - 10**2)) / 1000, abs=0.002)
+    assert distance == pytest.approx(10, abs=0.01)
+
+
+def test_a_track_beyond_the_buffer_covers_nothing(straight_segment):
+    track = line_in_metres((0, 80), (1000, 80))
+    coverage, distance = tracks.coverage_in_database(straight_segment.pk, track, buffer_m=50)
+    assert coverage == 0
+    assert distance == pytest.approx(80, abs=0.01)
+
+
+def test_simplified_coverage_agrees_with_the_exact_computation(world):
+    """The method used (simplify by 2 m, then buffer) against the exact buffer of the raw track."""
+    segment = world.segment_a1
+    coordinates, _times = track_along(segment.geometry, start=START, speed_kmh=5, step_m=8, fraction=0.7)
+    # GPS-like jitter of a few metres, deterministic.
+    noisy = [[x + 0.00002 * math.sin(i * 1.7), y + 0.00002 * math.cos(i * 2.3)] for i, (x, y) in enumerate(coordinates)]
+    line = LineString(noisy, srid=4326)
+    simplified, _d = tracks.coverage_in_database(segment.pk, line, buffer_m=50)
+    exact, _d = tracks.coverage_in_database(segment.pk, line, buffer_m=50, simplify_m=0)
+    assert len(noisy) > 600
+    assert simplified == pytest.approx(0.7, abs=0.02)
+    assert abs(simplified - exact) < 0.001
+
+
+def test_sustained_speed_ignores_a_one_second_jitter():
+    # Walking 1.4 m/s, with one fix jumping 30 m sideways and back.
+    coords = [(i * 1.4, 0.0) for i in range(120)]
+    coords[60] = (60 * 1.4, 30.0)
+    times = [START + datetime.timedelta(seconds=i) for i in range(120)]
+    speed = tracks.max_sustained_speed_kmh(coords, times)
+    assert speed < 1.4 * 3.6 * 1.5
+    assert speed > 1.4 * 3.6 * 0.9
+
+
+def test_sustained_speed_catches_a_car():
+    coords = [(i * 15.0, 0.0) for i in range(200)]  # 15 m/s = 54 km/h
+    times = [START + datetime.timedelta(seconds=i) for i in range(200)]
+    assert tracks.max_sustained_speed_kmh(coords, times) == pytest.approx(54, rel=0.01)
+
+
+def measurement(**overrides):
+    values = {
+        "distance_m": 2000.0,
+        "duration_s": 1800,
+        "avg_speed_kmh": 4,
+        "max_speed_kmh": 6,
+        "coverage": 0.9,
+        "distance_from_segment_m": 3,
+    }
+    values.update(overrides)
+    return tracks.Measurement(**values)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "codes"),
+    [
+        ({}, []),
+        ({"duration_s": 599}, ["too_short_time"]),
+        ({"duration_s": 600}, []),
+        ({"distance_m": 999}, ["too_short_distance"]),
+        ({"coverage": 0.59}, ["low_coverage"]),
+        ({"max_speed_kmh": 40}, ["too_fast"]),
+        (
+            {"duration_s": 60, "distance_m": 100, "coverage": 0.1},
+            ["too_short_time", "too_short_distance", "low_coverage"],
+        ),
+    ],
+)
+def test_validity_rules_and_their_reasons(overrides, codes):
+    reasons = tracks.invalid_reasons(measurement(**overrides), RULES)
+    assert [reason["code"] for reason in reasons] == codes
+    assert all(reason["message"] for reason in reasons)
+
+
+def test_geojson_track_needs_matching_times():
+    geometry = {"type": "LineString", "coordinates": [[120.75, 27.9], [120.76, 27.9]]}
+    with pytest.raises(ValidationError) as error:
+        tracks.track_from_geojson(geometry, [START.isoformat()])
+    assert "track_times" in error.value.message_dict
+
+
+def test_times_in_the_future_are_refused():
+    later = timezone.now() + datetime.timedelta(hours=1)
+    geometry = {"type": "LineString", "coordinates": [[120.75, 27.9], [120.76, 27.9]]}
+    with pytest.raises(ValidationError) as error:
+        tracks.track_from_geojson(geometry, [later.isoformat(), (later + datetime.timedelta(minutes=1)).isoformat()])
+    assert "future" in error.value.message_dict["track_times"][0]
