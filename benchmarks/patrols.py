@@ -13,6 +13,7 @@ docs/benchmarks.md. The bench database is left in place; every run adds new patr
 
 import argparse
 import bisect
+import collections
 import datetime
 import io
 import itertools
@@ -39,6 +40,8 @@ HTTP_HOST = "localhost"
 
 COVERAGE_SAMPLE = 200
 REPLAY_SAMPLE = 100
+# Tolerances timed besides the exact computation and the service's COVERAGE_SIMPLIFY_M.
+COVERAGE_TOLERANCES_M = (1.0, 5.0, 10.0)
 WARM_UP_PER_WORKER = 3
 
 # What the generated tracks look like: the GPS error of a phone under open sky, correlated over
@@ -261,6 +264,7 @@ class Outcome:
     status: int
     latency_ms: float
     is_valid: bool | None
+    invalid_reasons: tuple = ()
     error: str = ""
 
 
@@ -297,12 +301,13 @@ class Submitter:
         )
 
 
-def outcome_of(response, latency_ms):
+def outcome_of(status, content, latency_ms):
     # Read after the clock stops: the phone, not the server, pays for parsing the answer.
-    payload = json.loads(response.content) if response.content else {}
-    if response.status_code in (200, 201):
-        return Outcome(response.status_code, latency_ms, bool(payload.get("is_valid")))
-    return Outcome(response.status_code, latency_ms, None, json.dumps(payload, ensure_ascii=False)[:300])
+    payload = json.loads(content) if content else {}
+    if status in (200, 201):
+        reasons = tuple(reason["code"] for reason in payload.get("invalid_reasons", ()))
+        return Outcome(status, latency_ms, bool(payload.get("is_valid")), reasons)
+    return Outcome(status, latency_ms, None, error=json.dumps(payload, ensure_ascii=False)[:300])
 
 
 def submit_worker(index, patrols, warm_up, start_barrier, results):
@@ -316,9 +321,13 @@ def submit_worker(index, patrols, warm_up, start_barrier, results):
     for patrol in patrols:
         before = time.perf_counter()
         response = submitter.post(patrol)
-        responses.append((response, (time.perf_counter() - before) * 1000))
+        latency_ms = (time.perf_counter() - before) * 1000
+        # Keep only the bytes: a test response holds its request and more, and hundreds of them
+        # alive would make every garbage collection slower as the run goes on.
+        responses.append((response.status_code, response.content, latency_ms))
     finished = time.perf_counter()
-    results.put((index, started, finished, [outcome_of(r, ms) for r, ms in responses], warm_up_statuses))
+    outcomes = [outcome_of(status, content, ms) for status, content, ms in responses]
+    results.put((index, started, finished, outcomes, warm_up_statuses))
 
 
 def run_workers(patrols, warm_up, workers):
@@ -380,7 +389,8 @@ def run_replay(patrols):
 
 
 def run_coverage(patrols):
-    """Time ``coverage_in_database`` as the service calls it and exactly (no simplification)."""
+    """Time ``coverage_in_database`` exactly (no simplification), as the service calls it, and with
+    the other tolerances of ``COVERAGE_TOLERANCES_M``; compare each with the exact coverage."""
     from django.contrib.gis.geos import LineString
 
     from inspections.models import PatrolRuleSet
@@ -388,36 +398,40 @@ def run_coverage(patrols):
 
     rules = PatrolRuleSet.current().as_dict()
     buffer_m, threshold = rules["coverage_buffer_m"], rules["min_coverage"]
+    tolerances = sorted({0.0, COVERAGE_SIMPLIFY_M, *COVERAGE_TOLERANCES_M})
     lines = [(patrol.segment_id, LineString(patrol.coordinates, srid=4326)) for patrol in patrols]
     for segment_id, line in lines[:3]:
-        coverage_in_database(segment_id, line, buffer_m)
-        coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
-    simplified_ms, exact_ms, differences, verdict_changes = [], [], [], 0
+        for simplify_m in tolerances:
+            coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)
+    timings = {simplify_m: [] for simplify_m in tolerances}
+    coverages = {simplify_m: [] for simplify_m in tolerances}
     for index, (segment_id, line) in enumerate(lines):
-        # Alternate the order so that neither variant always runs on a warm cache.
-        variants = [("simplified", COVERAGE_SIMPLIFY_M), ("exact", 0)]
-        if index % 2:
-            variants.reverse()
-        results = {}
-        for name, simplify_m in variants:
+        # Rotate the order so that no variant always runs first (or last) on a track.
+        shift = index % len(tolerances)
+        for simplify_m in tolerances[shift:] + tolerances[:shift]:
             started = time.perf_counter()
-            results[name] = coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
-            (simplified_ms if name == "simplified" else exact_ms).append((time.perf_counter() - started) * 1000)
-        differences.append(abs(results["simplified"] - results["exact"]))
-        # The service rounds coverage to 4 places before comparing it with the rule.
-        if (round(results["simplified"], 4) >= threshold) != (round(results["exact"], 4) >= threshold):
-            verdict_changes += 1
-    return {
-        "count": len(lines),
-        "simplify_m": COVERAGE_SIMPLIFY_M,
-        "buffer_m": buffer_m,
-        "simplified_ms": simplified_ms,
-        "exact_ms": exact_ms,
-        "max_difference": max(differences),
-        "mean_difference": statistics.fmean(differences),
-        "verdict_changes": verdict_changes,
-        "threshold": threshold,
-    }
+            coverage = coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
+            timings[simplify_m].append((time.perf_counter() - started) * 1000)
+            coverages[simplify_m].append(coverage)
+    exact = coverages[0.0]
+    variants = []
+    for simplify_m in tolerances:
+        differences = [abs(a - b) for a, b in zip(coverages[simplify_m], exact, strict=True)]
+        variants.append(
+            {
+                "simplify_m": simplify_m,
+                "is_default": simplify_m == COVERAGE_SIMPLIFY_M,
+                "ms": timings[simplify_m],
+                "max_difference": max(differences),
+                "mean_difference": statistics.fmean(differences),
+                # The service rounds coverage to 4 places before comparing it with the rule.
+                "verdict_changes": sum(
+                    (round(a, 4) >= threshold) != (round(b, 4) >= threshold)
+                    for a, b in zip(coverages[simplify_m], exact, strict=True)
+                ),
+            }
+        )
+    return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": variants}
 
 
 # --- Report ---------------------------------------------------------------------------------------------
@@ -473,9 +487,8 @@ def print_report(args, seed, submission, replay, coverage):
     accepted = [outcome for outcome in outcomes if outcome.status == 201]
     refused = [outcome for outcome in outcomes if outcome.status != 201]
     valid = sum(1 for outcome in accepted if outcome.is_valid)
-    statuses = {}
-    for outcome in outcomes:
-        statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+    statuses = collections.Counter(outcome.status for outcome in outcomes)
+    reasons = collections.Counter(code for outcome in accepted for code in outcome.invalid_reasons)
 
     print_table("Machine", [*machine(), ("Django", get_version())])
     print_table(
@@ -486,6 +499,7 @@ def print_report(args, seed, submission, replay, coverage):
             ("accepted patrols / s", f"{len(accepted) / submission.wall_s:8.1f}"),
             *latency_rows([outcome.latency_ms for outcome in outcomes]),
             ("valid (of accepted)", f"{valid} of {len(accepted)} ({valid / max(1, len(accepted)):.1%})"),
+            ("invalid reasons", ", ".join(f"{code}: {count}" for code, count in reasons.most_common()) or "none"),
             ("warm-up requests (excluded)", ", ".join(str(status) for status in submission.warm_up_statuses)),
         ],
     )
@@ -500,23 +514,24 @@ def print_report(args, seed, submission, replay, coverage):
                 *latency_rows(replay["latencies"]),
             ],
         )
-    simplified, exact = coverage["simplified_ms"], coverage["exact_ms"]
+    rows = []
+    for variant in coverage["variants"]:
+        if variant["simplify_m"] == 0:
+            name = "exact (simplify_m=0)"
+        else:
+            name = f"simplify {variant['simplify_m']:g} m" + (" (default)" if variant["is_default"] else "")
+        rows.append(
+            (
+                name,
+                f"mean {statistics.fmean(variant['ms']):7.2f} ms  p95 {percentile(variant['ms'], 0.95):7.2f} ms  "
+                f"max |diff| {variant['max_difference']:.6f}  mean |diff| {variant['mean_difference']:.6f}  "
+                f"verdicts changed {variant['verdict_changes']}",
+            )
+        )
     print_table(
         f"Coverage: coverage_in_database on {coverage['count']} of the tracks, buffer {coverage['buffer_m']} m, "
-        "one process",
-        [
-            (
-                f"simplified ({coverage['simplify_m']:g} m)",
-                f"mean {statistics.fmean(simplified):7.2f} ms   p95 {percentile(simplified, 0.95):7.2f} ms",
-            ),
-            ("exact (simplify_m=0)", f"mean {statistics.fmean(exact):7.2f} ms   p95 {percentile(exact, 0.95):7.2f} ms"),
-            ("max |difference|", f"{coverage['max_difference']:.6f}"),
-            ("mean |difference|", f"{coverage['mean_difference']:.6f}"),
-            (
-                f"verdicts changed (min {coverage['threshold']:.2f})",
-                f"{coverage['verdict_changes']} of {coverage['count']}",
-            ),
-        ],
+        f"one process; differences against exact, verdicts against min coverage {coverage['threshold']:.2f}",
+        rows,
     )
 
 

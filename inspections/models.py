@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from inspections import tracks
 from inspections.choices import FindingCategory, PatrolSource, ProblemSource, ProblemStatus
 from rivers.models import Segment
 from wushui import periods
@@ -158,6 +159,10 @@ class Patrol(models.Model):
     def get_absolute_url(self):
         return reverse("inspections:patrol_detail", args=[self.pk])
 
+    @property
+    def invalid_reason_messages(self):
+        return [tracks.reason_message(reason) for reason in self.invalid_reasons]
+
 
 class ProblemQuerySet(ScopedQuerySet):
     def scope_q(self, user):
@@ -220,6 +225,12 @@ class PatrolPhoto(models.Model):
         Finding, verbose_name=_("finding"), on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
     image = models.ImageField(_("image"), upload_to="patrols/%Y/%m/", width_field="width", height_field="height")
+    client_key = models.CharField(
+        _("client key"),
+        max_length=64,
+        blank=True,
+        help_text=_("Made by the phone for each photo; a re-sent photo with the same key is not stored twice."),
+    )
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
@@ -228,6 +239,13 @@ class PatrolPhoto(models.Model):
         verbose_name = _("patrol photo")
         verbose_name_plural = _("patrol photos")
         ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patrol", "client_key"],
+                condition=~Q(client_key=""),
+                name="inspections_photo_one_per_client_key",
+            ),
+        ]
 
     def __str__(self):
         return self.image.name

@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from inspections import tracks
@@ -56,8 +54,7 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"}
             }
         )
-    with translation.override(settings.LANGUAGE_CODE):
-        reasons = tracks.invalid_reasons(measurement, rules)
+    reasons = tracks.invalid_reasons(measurement, rules)
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(

@@ -17,10 +17,11 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wushui.geo import SERVICE_AREA, to_metric
 
-MAX_POINTS = 20_000
+MAX_POINTS = 50_000  # 14 hours at one fix a second
 # The phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 # Track times may start a little before "start" was tapped and end a little after "stop".
@@ -204,37 +205,34 @@ def measure(track, segment, started_at, ended_at, rules):
     )
 
 
+# Reason codes and their messages; a patrol stores the code and the figures, and the message is
+# rendered in the reader's language when shown.
+REASON_MESSAGES = {
+    "too_short_time": gettext_lazy("Shorter than %(min)s minutes (%(actual)s)."),
+    "too_short_distance": gettext_lazy("Shorter than %(min)s m (%(actual)s m)."),
+    "low_coverage": gettext_lazy("Covers %(actual)s of the segment; %(min)s needed."),
+    "too_fast": gettext_lazy("Moved at %(actual)s km/h, faster than %(max)s km/h: not on foot or by bicycle."),
+}
+
+
 def invalid_reasons(measurement, rules):
-    """Why a measured patrol does not count (empty: valid), each with a stable code for apps and a
-    message in words a chief understands."""
-    reasons = _Reasons()
+    """Why a measured patrol does not count (empty: valid): ``[{"code", "params"}]``."""
+    reasons = []
     if measurement.duration_s < rules["min_duration_min"] * 60:
-        reasons.append(
-            "too_short_time",
-            _("Shorter than %(min)s minutes (%(actual)s).")
-            % {"min": rules["min_duration_min"], "actual": f"{measurement.duration_s / 60:.1f}"},
-        )
+        params = {"min": rules["min_duration_min"], "actual": f"{measurement.duration_s / 60:.1f}"}
+        reasons.append({"code": "too_short_time", "params": params})
     if measurement.distance_m < rules["min_distance_m"]:
-        reasons.append(
-            "too_short_distance",
-            _("Shorter than %(min)s m (%(actual)s m).")
-            % {"min": rules["min_distance_m"], "actual": f"{measurement.distance_m:.0f}"},
-        )
+        params = {"min": rules["min_distance_m"], "actual": f"{measurement.distance_m:.0f}"}
+        reasons.append({"code": "too_short_distance", "params": params})
     if measurement.coverage < rules["min_coverage"]:
-        reasons.append(
-            "low_coverage",
-            _("Covers %(actual)s of the segment; %(min)s needed.")
-            % {"actual": f"{measurement.coverage:.0%}", "min": f"{rules['min_coverage']:.0%}"},
-        )
+        params = {"actual": f"{measurement.coverage:.0%}", "min": f"{rules['min_coverage']:.0%}"}
+        reasons.append({"code": "low_coverage", "params": params})
     if measurement.max_speed_kmh > rules["max_speed_kmh"]:
-        reasons.append(
-            "too_fast",
-            _("Moved at %(actual)s km/h, faster than %(max)s km/h: not on foot or by bicycle.")
-            % {"actual": f"{measurement.max_speed_kmh:.0f}", "max": f"{rules['max_speed_kmh']:.0f}"},
-        )
-    return list(reasons)
+        params = {"actual": f"{measurement.max_speed_kmh:.0f}", "max": f"{rules['max_speed_kmh']:.0f}"}
+        reasons.append({"code": "too_fast", "params": params})
+    return reasons
 
 
-class _Reasons(list):
-    def append(self, code, message):
-        super().append({"code": code, "message": message})
+def reason_message(reason):
+    """A stored reason in the current language."""
+    return str(REASON_MESSAGES[reason["code"]]) % reason["params"]

@@ -181,7 +181,7 @@ SPECTACULAR_SETTINGS = {
 
 # Patrol photos: refused above this size (bytes); the phone page shrinks photos before sending.
 PATROL_PHOTO_MAX_BYTES = env_int("PATROL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1024)
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport so that
 # `make run` still has a real worker and beat with nothing else installed.

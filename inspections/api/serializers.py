@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from inspections.choices import FindingCategory
+from inspections.choices import FindingCategory, PatrolSource
 from inspections.models import Finding, Patrol, PatrolPhoto
 from inspections.services import FindingInput
-from inspections.tracks import track_from_geojson, track_from_gpx
+from inspections.tracks import reason_message, track_from_geojson, track_from_gpx
 from rivers.models import Segment
 from wushui.geo import validate_geometry
 
@@ -68,6 +68,9 @@ class PatrolSubmitSerializer(serializers.Serializer):
     gpx = serializers.FileField(required=False, help_text=_("A GPX file instead of track and track_times."))
     findings = JSONListField(child=FindingInputSerializer(), required=False, default=list)
     chief = serializers.IntegerField(required=False, help_text=_("Optional; must be the signed-in chief."))
+    source = serializers.ChoiceField(
+        choices=[PatrolSource.APP, PatrolSource.WEB], default=PatrolSource.APP, help_text=_("Ignored with a GPX file.")
+    )
 
     def validate_segment(self, value):
         segment = Segment.objects.restrict(self.context["request"].user).filter(pk=value).first()
@@ -94,10 +97,9 @@ class PatrolSubmitSerializer(serializers.Serializer):
             raise serializers.ValidationError({"gpx": _("Send either a GPX file or track and track_times, not both.")})
         if "gpx" in attrs:
             attrs["track"] = track_from_gpx(attrs.pop("gpx"))
-            attrs["source"] = "gpx"
+            attrs["source"] = PatrolSource.GPX
         elif "track" in attrs and "track_times" in attrs:
             attrs["track"] = track_from_geojson(attrs["track"], attrs.pop("track_times"))
-            attrs["source"] = "app"
         else:
             raise serializers.ValidationError({"track": _("Send track and track_times, or a GPX file.")})
         attrs["findings"] = [FindingInput(**finding) for finding in attrs.get("findings", [])]
@@ -117,9 +119,13 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
     image = serializers.ImageField(help_text=_("JPEG, PNG or WebP."))
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
 
+    client_key = serializers.CharField(
+        max_length=64, required=False, default="", help_text=_("Unique per photo of a patrol; makes re-sending safe.")
+    )
+
     class Meta:
         model = PatrolPhoto
-        fields = ["id", "image", "finding", "width", "height", "uploaded_at"]
+        fields = ["id", "image", "finding", "client_key", "width", "height", "uploaded_at"]
         read_only_fields = ["width", "height", "uploaded_at"]
 
     def validate_image(self, image):
@@ -137,9 +143,20 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
         return finding
 
 
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("too_short_time, too_short_distance, low_coverage or too_fast"))
+    params = serializers.DictField(help_text=_("The figures the message quotes."))
+    message = serializers.SerializerMethodField()
+
+    def get_message(self, reason) -> str:
+        return reason_message(reason)
+
+
 class PatrolListSerializer(serializers.ModelSerializer):
     chief_name = serializers.CharField(source="chief.name", read_only=True)
     segment_name = serializers.CharField(source="segment.name", read_only=True)
+    invalid_reasons = ReasonSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text=_("The patrol's page."))
 
     class Meta:
         model = Patrol
@@ -162,6 +179,7 @@ class PatrolListSerializer(serializers.ModelSerializer):
             "is_valid",
             "invalid_reasons",
             "submitted_at",
+            "url",
         ]
 
 

@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -70,15 +70,28 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request={"multipart/form-data": PatrolPhotoSerializer}, responses={201: PatrolPhotoSerializer})
+    @extend_schema(
+        request={"multipart/form-data": PatrolPhotoSerializer},
+        responses={201: PatrolPhotoSerializer, 200: PatrolPhotoSerializer},
+        description="Add a photo. A re-sent photo with the same client_key answers 200 with the stored one.",
+    )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], serializer_class=PatrolPhotoSerializer)
     def photos(self, request, pk=None):
         """Add a photo to one of your own patrols (optionally of one of its findings)."""
         patrol = get_object_or_404(Patrol.objects.filter(chief=request.user), pk=pk)
-        serializer = PatrolPhotoSerializer(
-            data=request.data, context={**self.get_serializer_context(), "patrol": patrol}
-        )
+        context = {**self.get_serializer_context(), "patrol": patrol}
+        client_key = request.data.get("client_key") or ""
+        stored = patrol.photos.filter(client_key=client_key).first() if client_key else None
+        if stored is not None:
+            # The phone sent it again because it never heard the answer: nothing new to store.
+            return Response(PatrolPhotoSerializer(stored, context=context).data, status=status.HTTP_200_OK)
+        serializer = PatrolPhotoSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            photo = serializer.save(patrol=patrol)
-        return Response(PatrolPhotoSerializer(photo, context=self.get_serializer_context()).data, status=201)
+        try:
+            with transaction.atomic():
+                photo = serializer.save(patrol=patrol)
+        except IntegrityError:
+            # Two copies raced; the other one is stored (its file too), this one's file is not.
+            photo = patrol.photos.get(client_key=client_key)
+            return Response(PatrolPhotoSerializer(photo, context=context).data, status=status.HTTP_200_OK)
+        return Response(PatrolPhotoSerializer(photo, context=context).data, status=status.HTTP_201_CREATED)

@@ -19,6 +19,8 @@
   // The `online` event misses captive portals and flaky mobile data, so also retry on a timer.
   const RETRY_EVERY_MS = 2 * 60 * 1000;
   const TRACK_COLOUR = "#8250df";
+  // Close enough to see which bank one walks on, far enough to see the next bend.
+  const WALKING_ZOOM = 16;
 
   const $ = (id) => document.getElementById(id);
   const api = root.dataset.patrolsApi;
@@ -229,7 +231,10 @@
 
   function setUpMapLayers(map) {
     mapLayers.map = map;
-    mapLayers.track = L.polyline([], { color: TRACK_COLOUR, weight: 5, opacity: 0.9 }).addTo(map);
+    // Our own pane above the overlay pane: map.js draws the segments after `map:init`, and the
+    // track must not disappear under its own river.
+    map.createPane("patrol").style.zIndex = 450;
+    mapLayers.track = L.polyline([], { pane: "patrol", color: TRACK_COLOUR, weight: 6, opacity: 1 }).addTo(map);
     mapLayers.findings = L.layerGroup().addTo(map);
     redrawMap();
   }
@@ -252,7 +257,7 @@
 
   function addFindingMarker(finding) {
     if (mapLayers.map && finding.location) {
-      L.circleMarker(latLng(finding.location), { radius: 7, color: "#cf222e", fillOpacity: 0.8 }).addTo(
+      L.circleMarker(latLng(finding.location), { pane: "patrol", radius: 7, color: "#cf222e", fillOpacity: 0.8 }).addTo(
         mapLayers.findings
       );
     }
@@ -264,13 +269,27 @@
       return;
     }
     if (!mapLayers.here) {
-      mapLayers.here = L.circleMarker(latLng(last), { radius: 8, color: "#fff", weight: 3, fillColor: TRACK_COLOUR, fillOpacity: 1 });
+      mapLayers.here = L.circleMarker(latLng(last), {
+        pane: "patrol",
+        radius: 8,
+        color: "#fff",
+        weight: 3,
+        fillColor: TRACK_COLOUR,
+        fillOpacity: 1,
+      });
       mapLayers.here.addTo(mapLayers.map);
     }
     mapLayers.here.setLatLng(latLng(last));
-    // Follow the chief, but only when they walk off the screen, so zooming by hand is not undone.
-    if (!mapLayers.map.getBounds().contains(latLng(last))) {
+    // Follow the chief only when they near the edge, so that panning by hand is not undone at once.
+    if (!mapLayers.map.getBounds().pad(-0.2).contains(latLng(last))) {
       mapLayers.map.panTo(latLng(last));
+    }
+  }
+
+  // The page opens on all of the chief's segments; once walking, where they are matters.
+  function zoomTo(point) {
+    if (mapLayers.map) {
+      mapLayers.map.setView(latLng(point), Math.max(mapLayers.map.getZoom(), WALKING_ZOOM));
     }
   }
 
@@ -336,6 +355,9 @@
     $("recording-actions").hidden = false;
     renderFindings();
     redrawMap();
+    if (points.length) {
+      zoomTo(points[points.length - 1]);
+    }
     updateFigures();
     recording.ticker = setInterval(updateFigures, 1000);
     watchPosition();
@@ -363,6 +385,9 @@
   }
 
   function recordPosition(position) {
+    if (!recording.patrol) {
+      return;
+    }
     const { longitude, latitude, accuracy } = position.coords;
     const rounded = Math.round(accuracy);
     if (accuracy > MAX_ACCURACY_M) {
@@ -385,6 +410,9 @@
     store.put("points", record).catch(storageFailed);
     if (mapLayers.map) {
       mapLayers.track.addLatLng(latLng(point));
+      if (points.length === 1) {
+        zoomTo(point);
+      }
       moveHereMarker();
     }
     updateFigures();
@@ -484,14 +512,15 @@
 
   /* ---------- Findings ---------- */
 
-  // Photos already shrunk for the finding being written, and how many are still being shrunk.
-  const draft = { photos: [], preparing: 0 };
+  // The finding being written: its photos (already shrunk), how many are still being shrunk, and
+  // whether it is being saved. A new object per form, so a late photo never lands in the next one.
+  let draft = { photos: [], preparing: 0, saving: false };
 
   function openFindingForm() {
     const form = $("finding-form");
     form.reset();
     draft.photos.forEach((photo) => URL.revokeObjectURL(photo.url));
-    Object.assign(draft, { photos: [], preparing: 0 });
+    draft = { photos: [], preparing: 0, saving: false };
     $("finding-thumbs").replaceChildren();
     form.elements.at_position.disabled = recording.points.length === 0;
     form.elements.at_position.checked = recording.points.length > 0;
@@ -508,7 +537,7 @@
 
   function updateSaveButton() {
     const save = $("save-finding");
-    save.disabled = draft.preparing > 0;
+    save.disabled = draft.preparing > 0 || draft.saving;
     save.textContent = draft.preparing > 0 ? text("photos_preparing") : save.dataset.label;
   }
 
@@ -516,13 +545,17 @@
     const files = Array.from(event.target.files || []);
     // Clear the input so choosing the same photo again still fires `change`.
     event.target.value = "";
+    const target = draft;
     for (const file of files) {
-      draft.preparing += 1;
+      target.preparing += 1;
       updateSaveButton();
       try {
         const blob = await shrinkPhoto(file);
+        if (target !== draft) {
+          continue;
+        }
         const url = URL.createObjectURL(blob);
-        draft.photos.push({ blob, url });
+        target.photos.push({ blob, url });
         const thumb = element("img");
         thumb.src = url;
         thumb.alt = "";
@@ -530,7 +563,7 @@
       } catch (error) {
         showNotice(text("photo_unreadable"), true);
       } finally {
-        draft.preparing -= 1;
+        target.preparing -= 1;
         updateSaveButton();
       }
     }
@@ -560,9 +593,12 @@
   async function saveFinding(event) {
     event.preventDefault();
     const { patrol, points } = recording;
-    if (!patrol || draft.preparing > 0) {
+    if (!patrol || draft.preparing > 0 || draft.saving) {
       return;
     }
+    // A second tap while the phone is still writing must not save the finding twice.
+    draft.saving = true;
+    updateSaveButton();
     const fields = event.target.elements;
     const index = patrol.findings.length;
     const finding = {
@@ -588,8 +624,6 @@
         patrol.findings.push(finding);
       }
     }
-    draft.photos.forEach((photo) => URL.revokeObjectURL(photo.url));
-    draft.photos = [];
     closeFindingForm();
     renderFindings();
     addFindingMarker(finding);
@@ -634,6 +668,7 @@
     return {
       client_uuid: patrol.uuid,
       segment: patrol.segment,
+      source: "web",
       started_at: new Date(patrol.startedAt).toISOString(),
       ended_at: new Date(patrol.endedAt).toISOString(),
       track: { type: "LineString", coordinates: points.map((point) => [point.lon, point.lat]) },
@@ -711,9 +746,19 @@
     return strings[`field_${name}`] || name;
   }
 
-  async function sendQueued() {
+  // Automatic retries leave refused patrols alone: the same request gets the same answer. The
+  // chief's "Retry now" and a page load try them again, in case the cause was fixed meanwhile.
+  async function sendQueued({ automatic = false } = {}) {
     for (const patrol of outbox.values()) {
-      await sendPatrol(patrol);
+      if (!(automatic && patrol.problem && patrol.problem.kind === "rejected")) {
+        await sendPatrol(patrol);
+      }
+    }
+  }
+
+  function retryAutomatically() {
+    if (outbox.size && navigator.onLine !== false) {
+      sendQueued({ automatic: true });
     }
   }
 
@@ -766,6 +811,8 @@
     for (const photo of photos) {
       const form = new FormData();
       form.append("image", photo.blob, `patrol-${patrol.uuid}-${photo.seq}.jpg`);
+      // The same key on a re-send lets the server answer with the photo it already has.
+      form.append("client_key", `${patrol.uuid}-${photo.seq}`);
       const finding = findings[photo.finding];
       if (finding) {
         form.append("finding", String(finding.id));
@@ -904,9 +951,9 @@
     $("keep-recording").addEventListener("click", keepRecording);
     $("confirm-finish").addEventListener("click", finishPatrol);
     $("discard-recording").addEventListener("click", discardRecording);
-    $("retry-now").addEventListener("click", sendQueued);
-    window.addEventListener("online", sendQueued);
-    setInterval(() => outbox.size && navigator.onLine !== false && sendQueued(), RETRY_EVERY_MS);
+    $("retry-now").addEventListener("click", () => sendQueued());
+    window.addEventListener("online", retryAutomatically);
+    setInterval(retryAutomatically, RETRY_EVERY_MS);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") {
         keepScreenOn();

@@ -68,7 +68,7 @@ def test_patrol_detail_draws_the_track_over_the_segment(client, world, submitted
 def test_invalid_patrol_shows_why(client, world, submitted):
     client.force_login(world.users.official)
     response = client.get(submitted.last().get_absolute_url())
-    assert submitted.last().invalid_reasons[0]["message"] in response.content.decode()
+    assert submitted.last().invalid_reason_messages[0] in response.content.decode()
 
 
 def test_patrol_pages_are_scoped(client, world, submitted):

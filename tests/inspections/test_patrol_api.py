@@ -295,3 +295,32 @@ def test_two_copies_arriving_at_once_make_one_patrol(world, patrol_body):
     assert Patrol.objects.count() == 1
     assert sorted(status for status, _id in results).count(201) == 1
     assert {patrol_id for _status, patrol_id in results} == {Patrol.objects.get().pk}
+
+
+def test_the_phone_page_marks_its_patrols_as_web(chief, patrol_body):
+    assert post(chief, patrol_body(source="web")).json()["source"] == "web"
+    assert field_error(post(chief, patrol_body(source="gpx", client_uuid=str(uuid.uuid4()))), "source")
+
+
+def test_a_resent_photo_with_the_same_key_is_stored_once(chief, patrol_body):
+    patrol = post(chief, patrol_body()).json()
+    url = f"{URL}{patrol['id']}/photos/"
+    first = chief.post(url, {"image": jpeg_bytes(), "client_key": "photo-1"})
+    again = chief.post(url, {"image": jpeg_bytes(), "client_key": "photo-1"})
+    other = chief.post(url, {"image": jpeg_bytes(), "client_key": "photo-2"})
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert PatrolPhoto.objects.count() == 2
+
+
+def test_reasons_carry_a_code_and_figures_and_read_in_the_callers_language(chief, patrol_body):
+    patrol = post(chief, patrol_body(fraction=0.3)).json()
+    (reason,) = patrol["invalid_reasons"]
+    assert reason["code"] == "low_coverage"
+    actual = reason["params"]["actual"]
+    assert reason["params"]["min"] == "60%"
+    assert actual in ("30%", "31%", "32%")  # the buffer reaches 50 m past the track's end
+    assert reason["message"] == f"Covers {actual} of the segment; 60% needed."
+    chinese = chief.get(f"{URL}{patrol['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["invalid_reasons"][0]["message"] != reason["message"]
+    assert actual in chinese["invalid_reasons"][0]["message"]

@@ -114,7 +114,7 @@ def measurement(**overrides):
 def test_validity_rules_and_their_reasons(overrides, codes):
     reasons = tracks.invalid_reasons(measurement(**overrides), RULES)
     assert [reason["code"] for reason in reasons] == codes
-    assert all(reason["message"] for reason in reasons)
+    assert all(tracks.reason_message(reason) for reason in reasons)
 
 
 def test_geojson_track_needs_matching_times():
