@@ -35,6 +35,8 @@ class PatrolSource(ChoiceSet):
         (APP, _("Mobile app"), "teal"),
         (GPX, _("GPX file"), "purple"),
     )
+    # What a JSON submission may claim; GPX is set by the server when a file is sent.
+    SUBMITTED = (APP, WEB)
 
 
 class ProblemSource(ChoiceSet):

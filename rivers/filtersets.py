@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from rivers.models import ChiefAppointment, Segment, WaterBody
@@ -9,6 +11,7 @@ from wushui.filtersets import RegionTreeFilter, SearchFilterSet, StrictBooleanFi
 from wushui.models import Region
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class WaterBodyRegionFilter(RegionTreeFilter):
     """A water body lies in a region when one of its segments does."""
 

@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -16,6 +17,21 @@ from wushui.geo import validate_geometry
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "enum": ["Point"]},
+                    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                },
+            },
+            {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        ],
+        "nullable": True,
+    }
+)
 class PointInputField(serializers.Field):
     """A GeoJSON Point, or ``[longitude, latitude]``."""
 
@@ -69,7 +85,7 @@ class PatrolSubmitSerializer(serializers.Serializer):
     findings = JSONListField(child=FindingInputSerializer(), required=False, default=list)
     chief = serializers.IntegerField(required=False, help_text=_("Optional; must be the signed-in chief."))
     source = serializers.ChoiceField(
-        choices=[PatrolSource.APP, PatrolSource.WEB], default=PatrolSource.APP, help_text=_("Ignored with a GPX file.")
+        choices=PatrolSource.SUBMITTED, default=PatrolSource.APP, help_text=_("Ignored with a GPX file.")
     )
 
     def validate_segment(self, value):
