@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from wushui.geo import SERVICE_AREA, to_metric
 
+# Messages number points from 1, as people count.
 MAX_POINTS = 50_000  # 14 hours at one fix a second
 # The phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
@@ -79,7 +80,7 @@ def track_from_geojson(geometry, times):
             or len(position) < 2
             or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
         ):
-            raise _error("track", _("Point %(index)s is not a [longitude, latitude] pair.") % {"index": index})
+            raise _error("track", _("Point %(index)s is not a [longitude, latitude] pair.") % {"index": index + 1})
         points.append((float(position[0]), float(position[1])))
     if len(times) != len(points):
         raise _error(
@@ -107,10 +108,10 @@ def track_from_gpx(uploaded):
         try:
             points.append((float(point.attrib["lon"]), float(point.attrib["lat"])))
         except (KeyError, ValueError):
-            raise _error("gpx", _("Track point %(index)s has no valid lat/lon.") % {"index": index}) from None
+            raise _error("gpx", _("Track point %(index)s has no valid lat/lon.") % {"index": index + 1}) from None
         time = point.find(f"{prefix}time")
         if time is None or not (time.text or "").strip():
-            raise _error("gpx", _("Track point %(index)s has no time.") % {"index": index})
+            raise _error("gpx", _("Track point %(index)s has no time.") % {"index": index + 1})
         times.append(_parse_time(time.text.strip(), "gpx"))
     return _checked_track(points, times, "gpx")
 
@@ -123,14 +124,13 @@ def _checked_track(points, times, field):
     min_x, min_y, max_x, max_y = SERVICE_AREA
     for index, (x, y) in enumerate(points):
         if not (math.isfinite(x) and math.isfinite(y) and min_x <= x <= max_x and min_y <= y <= max_y):
-            raise _error(
-                field, _("Point %(index)s (%(x)s, %(y)s) is outside the district.") % {"index": index, "x": x, "y": y}
-            )
+            message = _("Point %(index)s (%(x)s, %(y)s) is outside the district.")
+            raise _error(field, message % {"index": index + 1, "x": x, "y": y})
     for index in range(1, len(times)):
         if times[index] < times[index - 1]:
             raise _error(
                 "track_times" if field == "track" else field,
-                _("Track times go backwards at point %(index)s.") % {"index": index},
+                _("Track times go backwards at point %(index)s.") % {"index": index + 1},
             )
     if times[-1] > timezone.now() + CLOCK_SKEW:
         raise _error("track_times" if field == "track" else field, _("Track times lie in the future."))

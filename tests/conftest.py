@@ -5,6 +5,7 @@ import socket
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from django.contrib.gis.geos import LineString
 
 from tests.factories import (
@@ -38,6 +39,13 @@ def _block_network():
     socket.socket.connect = _loopback_only_connect
     yield
     socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request with Accept-Language leaves its language active in the thread: reset it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

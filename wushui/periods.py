@@ -29,6 +29,9 @@ KINDS = [
 ]
 
 
+XUN_NAMES = (_("days 1–10"), _("days 11–20"), _("days 21–end"))
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str
@@ -57,7 +60,7 @@ class Period:
             year, week, _weekday = first.isocalendar()
             return f"{year}-W{week:02d}"
         if self.kind == XUN:
-            return f"{first:%Y-%m}-{('上', '中', '下')[(first.day - 1) // 10]}旬"
+            return f"{first:%Y-%m} {XUN_NAMES[(first.day - 1) // 10]}"
         if self.kind == MONTH:
             return f"{first:%Y-%m}"
         if self.kind == QUARTER:

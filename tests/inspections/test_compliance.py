@@ -90,7 +90,7 @@ def test_tiers_use_their_own_period_and_frequency_is_data(world):
     PatrolFrequency.objects.create(tier=Tier.VILLAGE, period="xun", count=2)
     report = compliance_report(world.users.official)
     row = rows_by_chief(report)[("chief_a1", Tier.VILLAGE)]
-    assert (row.period.label, row.required) == ("2026-11-下旬", 2)
+    assert (row.period.label, row.required) == ("2026-11 days 21–end", 2)
 
 
 @time_machine.travel(NOW, tick=False)

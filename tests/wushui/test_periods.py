@@ -14,10 +14,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     ("kind", "day", "start", "end", "label"),
     [
         ("week", "2026-11-29", "2026-11-23", "2026-11-30", "2026-W48"),
-        ("xun", "2026-02-10", "2026-02-01", "2026-02-11", "2026-02-上旬"),
-        ("xun", "2026-02-11", "2026-02-11", "2026-02-21", "2026-02-中旬"),
-        ("xun", "2026-02-28", "2026-02-21", "2026-03-01", "2026-02-下旬"),
-        ("xun", "2026-12-31", "2026-12-21", "2027-01-01", "2026-12-下旬"),
+        ("xun", "2026-02-10", "2026-02-01", "2026-02-11", "2026-02 days 1–10"),
+        ("xun", "2026-02-11", "2026-02-11", "2026-02-21", "2026-02 days 11–20"),
+        ("xun", "2026-02-28", "2026-02-21", "2026-03-01", "2026-02 days 21–end"),
+        ("xun", "2026-12-31", "2026-12-21", "2027-01-01", "2026-12 days 21–end"),
         ("month", "2026-12-15", "2026-12-01", "2027-01-01", "2026-12"),
         ("quarter", "2026-11-29", "2026-10-01", "2027-01-01", "2026-Q4"),
         ("quarter", "2026-05-01", "2026-04-01", "2026-07-01", "2026-Q2"),
@@ -50,3 +50,11 @@ def test_next_and_previous_chain_without_gaps():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="fortnight"):
         periods.period_containing("fortnight", datetime.date(2026, 1, 1))
+
+
+def test_ten_day_periods_read_as_xun_in_chinese():
+    from django.utils import translation
+
+    period = periods.period_containing("xun", datetime.date(2026, 2, 25))
+    with translation.override("zh-hans"):
+        assert period.label == "2026-02 下旬"
