@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import platform
+import queue
 import random
 import statistics
 import sys
@@ -349,11 +350,18 @@ def run_workers(patrols, warm_up, workers):
     for process in processes:
         process.start()
     # Read before joining: a worker cannot exit while its results still fill the pipe.
-    reports = [results.get() for _ in processes]
+    reports = []
+    while len(reports) < workers:
+        try:
+            reports.append(results.get(timeout=1))
+        except queue.Empty:
+            failed = [process for process in processes if process.exitcode not in (None, 0)]
+            if failed:
+                for process in processes:
+                    process.terminate()
+                sys.exit(f"A worker failed (exit code {failed[0].exitcode}); see its traceback above.")
     for process in processes:
         process.join()
-        if process.exitcode != 0:
-            sys.exit(f"A worker failed (exit code {process.exitcode}).")
     # perf_counter is CLOCK_MONOTONIC on Linux: comparable across processes.
     wall_s = max(report[2] for report in reports) - min(report[1] for report in reports)
     # Put the outcomes back in the order of ``patrols``: worker i had patrols[i::workers].

@@ -71,8 +71,9 @@ def seed_patrols(seed):
     created = 0
     for appointment in appointments:
         segment, chief, tier = appointment.segment, appointment.chief, appointment.tier
-        period = periods.period_containing(frequencies[tier][0], now)
-        for _back in range(PERIODS_BACK[tier]):
+        period = periods.period_containing(frequencies[tier][0], now).next()
+        for _back in range(PERIODS_BACK[tier] + 1):
+            # The current period too: patrols that would end after now are left out below.
             period = period.previous()
             key = f"{seed}:{chief.username}:{segment.code}:{tier}:{period.label}"
             client_uuid = uuid.uuid5(DEMO_NAMESPACE, key)
