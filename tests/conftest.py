@@ -5,8 +5,8 @@ import socket
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 from django.contrib.gis.geos import LineString
+from django.utils import translation
 
 from tests.factories import (
     AppointmentFactory,

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -10,6 +12,7 @@ from inspections import services
 from inspections.api.serializers import (
     PatrolListSerializer,
     PatrolPhotoSerializer,
+    PatrolReceiptSerializer,
     PatrolSerializer,
     PatrolSubmitSerializer,
 )
@@ -52,23 +55,36 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
 
     @extend_schema(
         request={"application/json": PatrolSubmitSerializer, "multipart/form-data": PatrolSubmitSerializer},
-        responses={201: PatrolSerializer, 200: PatrolSerializer},
+        responses={201: PatrolReceiptSerializer, 200: PatrolReceiptSerializer},
         examples=[OpenApiExample("A short patrol with one problem", value=SUBMIT_EXAMPLE, request_only=True)],
         description=(
             "Submit a finished patrol. The server computes distance, duration, speeds and coverage and judges "
             "validity. 201 with the stored patrol; a replay of the same client_uuid by the same chief answers "
-            "200 with the same body and creates nothing."
+            "200 with the same body and creates nothing. The track itself is not echoed; GET the patrol for it."
         ),
     )
     def create(self, request, *args, **kwargs):
+        replayed = self._replayed(request)
+        if replayed is not None:
+            # The phone never heard our answer: give it again without reading the track once more.
+            return Response(self._receipt(replayed), status=status.HTTP_200_OK)
         serializer = PatrolSubmitSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         patrol, created = services.submit_patrol(request.user, **serializer.validated_data)
-        patrol = self.get_queryset().prefetch_related("findings", "photos").get(pk=patrol.pk)
-        return Response(
-            PatrolSerializer(patrol, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return Response(self._receipt(patrol), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def _replayed(self, request):
+        try:
+            client_uuid = uuid.UUID(str(request.data.get("client_uuid")))
+        except (TypeError, ValueError, AttributeError):
+            return None
+        return Patrol.objects.filter(chief=request.user, client_uuid=client_uuid).first()
+
+    def _receipt(self, patrol):
+        patrol = (
+            Patrol.objects.select_related("chief", "segment").prefetch_related("findings", "photos").get(pk=patrol.pk)
         )
+        return PatrolReceiptSerializer(patrol, context=self.get_serializer_context()).data
 
     @extend_schema(
         request={"multipart/form-data": PatrolPhotoSerializer},

@@ -44,7 +44,10 @@ def test_a_chief_submits_a_patrol_and_the_server_measures_it(chief, patrol_body)
     assert patrol["max_speed_kmh"] == pytest.approx(12, rel=0.02)
     assert patrol["coverage"] == pytest.approx(1.0, abs=0.01)
     assert patrol["rules"]["min_duration_min"] == 10
-    assert patrol["track"]["type"] == "LineString"
+    assert "track" not in patrol  # not echoed back to the phone
+    stored = chief.get(f"{URL}{patrol['id']}/").json()
+    assert stored["track"]["type"] == "LineString"
+    assert len(stored["track"]["coordinates"]) == len(stored["track_times"]) > 200
 
 
 def test_client_figures_are_ignored(chief, patrol_body):
