@@ -475,7 +475,9 @@ def profile_submissions(patrols):
         submitter.post(patrol)
     profiler.disable()
     print(f"\nProfile: {len(patrols) - 1} submissions in one process, by cumulative time")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(PROFILE_LINES)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+        PROFILE_LINES
+    )
 
 
 # --- Report ---------------------------------------------------------------------------------------------

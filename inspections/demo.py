@@ -107,7 +107,7 @@ def seed_patrols(seed):
                 segment=segment,
                 started_at=times[0],
                 ended_at=times[-1] + datetime.timedelta(seconds=30),
-                track=Track(LineString(coordinates, srid=4326), times),
+                track=Track(LineString(coordinates, srid=4326), times, [moment.isoformat() for moment in times]),
                 findings=findings,
                 source=rng.choice((PatrolSource.APP, PatrolSource.WEB)),
             )

@@ -25,25 +25,26 @@ class FindingInput:
     is_problem: bool = False
 
 
-def patrol_tier(chief, segment):
-    """The chief's tier on the segment, from their current appointments; None when they hold none."""
-    tiers = set(ChiefAppointment.objects.current().filter(chief=chief, segment=segment).values_list("tier", flat=True))
-    return next((tier for tier in TIER_ORDER if tier in tiers), None)
+def appointment_on(chief, segment_id):
+    """The chief's current appointment on the segment, at their lowest tier there; None when they hold none."""
+    appointments = (
+        ChiefAppointment.objects.current().filter(chief=chief, segment_id=segment_id).select_related("segment")
+    )
+    return min(appointments, key=lambda appointment: TIER_ORDER.index(appointment.tier), default=None)
 
 
 def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, findings=(), source):
     """Store a finished patrol with the server's own measurements and verdict.
 
-    Returns ``(patrol, created)``. A replay of the same ``client_uuid`` by the same chief
-    returns the stored patrol, also when two copies race: the database's unique constraint
-    decides, and the loser reads the winner's row.
+    ``segment`` is a Segment or its id. Returns ``(patrol, created)``. A replay of the same
+    ``client_uuid`` by the same chief returns the stored patrol, also when two copies race: the
+    database's unique constraint decides, and the loser reads the winner's row. (Callers that
+    expect replays look the UUID up first and skip the measuring.)
     """
-    existing = Patrol.objects.filter(chief=chief, client_uuid=client_uuid).first()
-    if existing is not None:
-        return existing, False
-    tier = patrol_tier(chief, segment)
-    if tier is None:
+    appointment = appointment_on(chief, getattr(segment, "pk", segment))
+    if appointment is None:
         raise ValidationError({"segment": _("You are not a current chief of this segment.")})
+    segment, tier = appointment.segment, appointment.tier
     tracks.check_period(track, started_at, ended_at)
     rules = PatrolRuleSet.current().as_dict()
     measurement = tracks.measure(track, segment, started_at, ended_at, rules)
@@ -66,7 +67,7 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 started_at=started_at,
                 ended_at=ended_at,
                 track=track.line,
-                track_times=[moment.isoformat() for moment in track.times],
+                track_times=track.texts,
                 distance_m=measurement.distance_m,
                 duration_s=measurement.duration_s,
                 avg_speed_kmh=measurement.avg_speed_kmh,

@@ -41,6 +41,7 @@ COVERAGE_SIMPLIFY_M = 5.0
 class Track:
     line: LineString
     times: list  # aware datetimes, one per point
+    texts: list  # the same times as ISO 8601 text with an offset, as stored
 
 
 @dataclass
@@ -57,13 +58,33 @@ def _error(field, message):
     return ValidationError({field: message})
 
 
-def _parse_time(value, field):
-    moment = parse_datetime(value) if isinstance(value, str) else None
-    if moment is None:
-        raise _error(field, _("“%(value)s” is not an ISO 8601 date and time.") % {"value": value})
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
+_NUMBER = (int, float)
+
+
+def _is_pair_of_numbers(pair):
+    return type(pair[0]) in _NUMBER and type(pair[1]) in _NUMBER
+
+
+def _parse_times(values, field):
+    """``(aware datetimes, texts to store)``. A time without an offset is local time, as a phone
+    shows it; a time with one is kept as sent."""
+    moments, texts = [], []
+    for value in values:
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            try:
+                moment = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                moment = None
+            if moment is None:
+                raise _error(field, _("“%(value)s” is not an ISO 8601 date and time.") % {"value": value}) from None
+        if moment.tzinfo is None:
+            moment = timezone.make_aware(moment)
+            value = moment.isoformat()
+        moments.append(moment)
+        texts.append(value)
+    return moments, texts
 
 
 def track_from_geojson(geometry, times):
@@ -75,21 +96,22 @@ def track_from_geojson(geometry, times):
         raise _error("track", _("The track has no coordinate list."))
     if not isinstance(times, list):
         raise _error("track_times", _("Give a list of times, one per track point."))
-    points = []
-    for index, position in enumerate(coordinates):
-        if (
-            not isinstance(position, list | tuple)
-            or len(position) < 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
-        ):
-            raise _error("track", _("Point %(index)s is not a [longitude, latitude] pair.") % {"index": index + 1})
-        points.append((float(position[0]), float(position[1])))
+    points = [
+        (position[0], position[1]) if type(position) is list and len(position) >= 2 else None
+        for position in coordinates
+    ]
+    # type() is exact: True and "1.5" are not coordinates.
+    bad = next(
+        (i for i, p in enumerate(points) if p is None or type(p[0]) not in _NUMBER or type(p[1]) not in _NUMBER), None
+    )
+    if bad is not None:
+        raise _error("track", _("Point %(index)s is not a [longitude, latitude] pair.") % {"index": bad + 1})
     if len(times) != len(points):
         raise _error(
             "track_times",
             _("%(times)s times for %(points)s track points.") % {"times": len(times), "points": len(points)},
         )
-    return _checked_track(points, [_parse_time(value, "track_times") for value in times], "track")
+    return _checked_track(points, *_parse_times(times, "track_times"), "track")
 
 
 GPX_NAMESPACES = ("http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/0")
@@ -105,7 +127,7 @@ def track_from_gpx(uploaded):
     if root.tag.split("}")[-1] != "gpx" or (namespace and namespace not in GPX_NAMESPACES):
         raise _error("gpx", _("The file is not GPX."))
     prefix = f"{{{namespace}}}" if namespace else ""
-    points, times = [], []
+    points, raw_times = [], []
     for index, point in enumerate(root.iter(f"{prefix}trkpt")):
         try:
             points.append((float(point.attrib["lon"]), float(point.attrib["lat"])))
@@ -114,11 +136,11 @@ def track_from_gpx(uploaded):
         time = point.find(f"{prefix}time")
         if time is None or not (time.text or "").strip():
             raise _error("gpx", _("Track point %(index)s has no time.") % {"index": index + 1})
-        times.append(_parse_time(time.text.strip(), "gpx"))
-    return _checked_track(points, times, "gpx")
+        raw_times.append(time.text.strip())
+    return _checked_track(points, *_parse_times(raw_times, "gpx"), "gpx")
 
 
-def _checked_track(points, times, field):
+def _checked_track(points, times, texts, field):
     if len(points) < 2:
         raise _error(field, _("A track needs at least 2 points."))
     if len(points) > MAX_POINTS:
@@ -138,7 +160,7 @@ def _checked_track(points, times, field):
         raise _error("track_times" if field == "track" else field, _("Track times lie in the future."))
     if times[-1] == times[0]:
         raise _error("track_times" if field == "track" else field, _("All track points have the same time."))
-    return Track(line_from_points(points), times)
+    return Track(line_from_points(points), times, texts)
 
 
 def line_from_points(points, srid=4326):

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -81,9 +82,7 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         return Patrol.objects.filter(chief=request.user, client_uuid=client_uuid).first()
 
     def _receipt(self, patrol):
-        patrol = (
-            Patrol.objects.select_related("chief", "segment").prefetch_related("findings", "photos").get(pk=patrol.pk)
-        )
+        prefetch_related_objects([patrol], "findings", "photos")
         return PatrolReceiptSerializer(patrol, context=self.get_serializer_context()).data
 
     @extend_schema(

@@ -165,10 +165,12 @@ def test_a_track_far_from_the_segment_is_refused(chief, patrol_body, world):
     assert Patrol.objects.count() == 0
 
 
-def test_a_segment_out_of_scope_is_unknown(chief, patrol_body, world):
+def test_another_chiefs_segment_and_a_missing_one_get_the_same_answer(chief, patrol_body, world):
     data = patrol_body()
     data["segment"] = world.segment_b1.pk
-    assert field_error(post(chief, data), "segment") == ["No such segment."]
+    other = field_error(post(chief, data), "segment")
+    data["segment"] = 987654
+    assert field_error(post(chief, data), "segment") == other == ["You are not a current chief of this segment."]
 
 
 def test_only_a_current_chief_of_the_segment_may_patrol_it(client, patrol_body, world):
