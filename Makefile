@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 PY := .venv/bin/python
 
-.PHONY: run test setup venv assets lint clean
+.PHONY: run test setup venv assets lint benchmark clean
 
 run: SYSTEM_DEPS := run
 run: setup
@@ -30,6 +30,10 @@ assets:
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Needs PostGIS: DATABASE_URL=postgis://... (default database wushui_bench on 127.0.0.1).
+benchmark: venv
+	$(PY) benchmarks/patrols.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf var staticfiles

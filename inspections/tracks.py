@@ -33,7 +33,7 @@ TIME_SLACK = datetime.timedelta(minutes=1)
 # fixes a second apart does not look like a sprint.
 SPEED_WINDOW_S = 30
 # Simplifying the track by this much (metric CRS) before buffering it makes coverage ~20x cheaper
-# and changed it by at most 0.0012 on noisy 1,000-point tracks (docs/benchmarks.md).
+# and changed it by at most 0.002 of the segment on noisy 1,000-point tracks (docs/benchmarks.md).
 COVERAGE_SIMPLIFY_M = 5.0
 
 
