@@ -1,10 +1,13 @@
 """Factories for the registry; geometries are simple boxes and lines inside Longwan."""
 
 import datetime
+import uuid
 
 import factory
 from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from django.utils import timezone
 
+from inspections.models import Patrol
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import RegionLevel, Role, Tier, UnitKind
@@ -79,3 +82,27 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     post = "Street party secretary"
     public_phone = "13800000000"
     start_date = datetime.date(2025, 1, 1)
+
+
+class PatrolFactory(factory.django.DjangoModelFactory):
+    """A patrol stored directly, with plausible figures: for lists, scoping and compliance.
+    Submission, measuring and verdicts are tested through the service and the API."""
+
+    class Meta:
+        model = Patrol
+
+    client_uuid = factory.LazyFunction(uuid.uuid4)
+    chief = factory.SubFactory(UserFactory)
+    segment = factory.SubFactory(SegmentFactory)
+    tier = Tier.VILLAGE
+    started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
+    ended_at = factory.LazyAttribute(lambda patrol: patrol.started_at + datetime.timedelta(minutes=30))
+    track = factory.LazyAttribute(lambda patrol: patrol.segment.geometry)
+    track_times = factory.LazyFunction(list)
+    distance_m = 2000
+    duration_s = 1800
+    avg_speed_kmh = 4
+    max_speed_kmh = 5
+    coverage = 0.9
+    is_valid = True
+    rules = factory.LazyFunction(dict)

@@ -8,6 +8,8 @@ sign in (pages) or get 401 (API).
 import pytest
 from django.urls import reverse
 
+from tests.factories import PatrolFactory
+
 PERSONAS = ["admin", "official", "department", "chief_district", "street_a", "street_b", "chief_a1"]
 
 LIST_PAGES = [
@@ -60,27 +62,7 @@ DETAILS = {
 
 
 def patrol_in(world):
-    """A patrol by chief A1 on segment A1 (stored directly: its rules are tested elsewhere)."""
-    from inspections.models import Patrol
-
-    segment = world.segment_a1
-    return Patrol.objects.create(
-        client_uuid="00000000-0000-0000-0000-000000000001",
-        chief=world.users.chief_a1,
-        segment=segment,
-        tier="village",
-        started_at="2026-11-01T09:00:00+08:00",
-        ended_at="2026-11-01T09:30:00+08:00",
-        track=segment.geometry,
-        track_times=[],
-        distance_m=1,
-        duration_s=1,
-        avg_speed_kmh=1,
-        max_speed_kmh=1,
-        coverage=1,
-        is_valid=True,
-        rules={},
-    )
+    return PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -118,7 +118,3 @@ def period_containing(kind, day):
     if kind == YEAR:
         return Period(kind, datetime.date(day.year, 1, 1), datetime.date(day.year + 1, 1, 1))
     raise ValueError(f"unknown period kind {kind!r}")
-
-
-def current_period(kind):
-    return period_containing(kind, local_date())

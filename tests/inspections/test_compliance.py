@@ -1,15 +1,14 @@
 """Compliance: required patrols per tier and period, valid ones done, the chiefs behind schedule."""
 
 import datetime
-import uuid
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from inspections.compliance import compliance_report
-from inspections.models import Patrol, PatrolFrequency
-from tests.factories import AppointmentFactory, SegmentFactory, UserFactory
+from inspections.models import PatrolFrequency
+from tests.factories import AppointmentFactory, PatrolFactory, SegmentFactory, UserFactory
 from wushui.choices import Tier
 
 pytestmark = pytest.mark.django_db
@@ -20,23 +19,7 @@ NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=SHANGHAI)
 
 
 def patrol(chief, segment, tier, when, valid=True):
-    return Patrol.objects.create(
-        client_uuid=uuid.uuid4(),
-        chief=chief,
-        segment=segment,
-        tier=tier,
-        started_at=when,
-        ended_at=when + datetime.timedelta(minutes=30),
-        track=segment.geometry,
-        track_times=[],
-        distance_m=2000,
-        duration_s=1800,
-        avg_speed_kmh=4,
-        max_speed_kmh=5,
-        coverage=0.9,
-        is_valid=valid,
-        rules={},
-    )
+    return PatrolFactory(chief=chief, segment=segment, tier=tier, started_at=when, is_valid=valid)
 
 
 @pytest.fixture
