@@ -42,6 +42,11 @@ class Track:
     line: LineString
     times: list  # aware datetimes, one per point
     texts: list  # the same times as ISO 8601 text with an offset, as stored
+    seconds: list = None  # the same times as POSIX seconds, for speed
+
+    def __post_init__(self):
+        if self.seconds is None:
+            self.seconds = [moment.timestamp() for moment in self.times]
 
 
 @dataclass
@@ -141,26 +146,33 @@ def track_from_gpx(uploaded):
 
 
 def _checked_track(points, times, texts, field):
+    # Tracks are long: each check runs in C (min, max, sorted) and finds the culprit only on failure.
+    times_field = "track_times" if field == "track" else field
     if len(points) < 2:
         raise _error(field, _("A track needs at least 2 points."))
     if len(points) > MAX_POINTS:
         raise _error(field, _("A track may have at most %(max)s points.") % {"max": MAX_POINTS})
+    xs = [x for x, _y in points]
+    ys = [y for _x, y in points]
     min_x, min_y, max_x, max_y = SERVICE_AREA
-    for index, (x, y) in enumerate(points):
-        if not (math.isfinite(x) and math.isfinite(y) and min_x <= x <= max_x and min_y <= y <= max_y):
-            message = _("Point %(index)s (%(x)s, %(y)s) is outside the district.")
-            raise _error(field, message % {"index": index + 1, "x": x, "y": y})
-    for index in range(1, len(times)):
-        if times[index] < times[index - 1]:
-            raise _error(
-                "track_times" if field == "track" else field,
-                _("Track times go backwards at point %(index)s.") % {"index": index + 1},
-            )
+    finite = all(map(math.isfinite, xs)) and all(map(math.isfinite, ys))
+    if not (finite and min_x <= min(xs) and max(xs) <= max_x and min_y <= min(ys) and max(ys) <= max_y):
+        index = next(
+            i
+            for i, (x, y) in enumerate(points)
+            if not (math.isfinite(x) and math.isfinite(y) and min_x <= x <= max_x and min_y <= y <= max_y)
+        )
+        message = _("Point %(index)s (%(x)s, %(y)s) is outside the district.")
+        raise _error(field, message % {"index": index + 1, "x": points[index][0], "y": points[index][1]})
+    seconds = [moment.timestamp() for moment in times]
+    if seconds != sorted(seconds):
+        index = next(i for i in range(1, len(seconds)) if seconds[i] < seconds[i - 1])
+        raise _error(times_field, _("Track times go backwards at point %(index)s.") % {"index": index + 1})
     if times[-1] > timezone.now() + CLOCK_SKEW:
-        raise _error("track_times" if field == "track" else field, _("Track times lie in the future."))
-    if times[-1] == times[0]:
-        raise _error("track_times" if field == "track" else field, _("All track points have the same time."))
-    return Track(line_from_points(points), times, texts)
+        raise _error(times_field, _("Track times lie in the future."))
+    if seconds[-1] == seconds[0]:
+        raise _error(times_field, _("All track points have the same time."))
+    return Track(line_from_points(points), times, texts, seconds)
 
 
 def line_from_points(points, srid=4326):
@@ -188,13 +200,12 @@ def check_period(track, started_at, ended_at):
         raise _error("track_times", _("Track times fall outside the patrol's start and end."))
 
 
-def max_sustained_speed_kmh(metric_coords, times):
+def max_sustained_speed_kmh(metric_coords, seconds):
     """Highest speed over any stretch of at least ``SPEED_WINDOW_S`` seconds (two pointers, O(n)).
 
     Speed is the straight-line displacement over the stretch, not the path walked: a GPS fix
     jumping sideways and back then adds at most the jump once, instead of twice per window.
     """
-    seconds = [moment.timestamp() for moment in times]
     best = 0.0
     end = 0
     for start in range(len(seconds)):
@@ -211,9 +222,11 @@ def max_sustained_speed_kmh(metric_coords, times):
     return best * 3.6
 
 
+# The distance check uses the simplified track too: a few metres do not matter against its
+# threshold of hundreds, and the raw track is the costly part.
 _COVERAGE_SQL = """
-SELECT ST_Length(ST_Intersection(seg, ST_Buffer(ST_Simplify(trk, %s), %s))), ST_Length(seg), ST_Distance(seg, trk)
-FROM (SELECT ST_Transform(geometry, %s) AS seg, ST_GeomFromWKB(%s, %s) AS trk
+SELECT ST_Length(ST_Intersection(seg, ST_Buffer(trk, %s))), ST_Length(seg), ST_Distance(seg, trk)
+FROM (SELECT ST_Transform(geometry, %s) AS seg, ST_Simplify(ST_GeomFromWKB(%s, %s), %s) AS trk
       FROM rivers_segment WHERE id = %s) AS measured
 """
 
@@ -226,7 +239,7 @@ def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIF
     srid = settings.METRIC_SRID
     metric = line if line.srid == srid else to_metric(line)
     with connection.cursor() as cursor:
-        cursor.execute(_COVERAGE_SQL, [simplify_m, buffer_m, srid, bytes(metric.wkb), srid, segment_id])
+        cursor.execute(_COVERAGE_SQL, [buffer_m, srid, bytes(metric.wkb), srid, simplify_m, segment_id])
         covered, length, distance = cursor.fetchone()
     return (min(1.0, (covered or 0.0) / length) if length else 0.0), float(distance or 0.0)
 
@@ -240,7 +253,7 @@ def measure(track, segment, started_at, ended_at, rules):
         distance_m=round(distance, 1),
         duration_s=duration,
         avg_speed_kmh=round(distance / duration * 3.6, 2),
-        max_speed_kmh=round(max_sustained_speed_kmh(line_coords(metric), track.times), 2),
+        max_speed_kmh=round(max_sustained_speed_kmh(line_coords(metric), track.seconds), 2),
         coverage=round(coverage, 4),
         distance_from_segment_m=round(distance_from_segment, 1),
     )
