@@ -77,8 +77,8 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 invalid_reasons=reasons,
                 rules=rules,
             )
-            for finding in findings:
-                record_finding(patrol, finding)
+            # Kept on the object: the answer to the phone lists them without reading them back.
+            patrol.recorded_findings = [record_finding(patrol, finding) for finding in findings]
     except IntegrityError:
         existing = Patrol.objects.filter(chief=chief, client_uuid=client_uuid).first()
         if existing is None:

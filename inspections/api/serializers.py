@@ -203,11 +203,23 @@ class PatrolListSerializer(serializers.ModelSerializer):
 class PatrolReceiptSerializer(PatrolListSerializer):
     """The answer to a submission: the verdict and the findings' ids (for photos), without echoing the track."""
 
-    findings = FindingSerializer(many=True, read_only=True)
-    photos = PatrolPhotoSerializer(many=True, read_only=True)
+    findings = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
 
     class Meta(PatrolListSerializer.Meta):
         fields = [*PatrolListSerializer.Meta.fields, "rules", "findings", "photos"]
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, patrol):
+        findings = self.context.get("findings")
+        return FindingSerializer(patrol.findings.all() if findings is None else findings, many=True).data
+
+    @extend_schema_field(PatrolPhotoSerializer(many=True))
+    def get_photos(self, patrol):
+        photos = self.context.get("photos")
+        return PatrolPhotoSerializer(
+            patrol.photos.all() if photos is None else photos, many=True, context=self.context
+        ).data
 
 
 class PatrolSerializer(PatrolReceiptSerializer):

@@ -82,8 +82,13 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         return Patrol.objects.filter(chief=request.user, client_uuid=client_uuid).first()
 
     def _receipt(self, patrol):
-        prefetch_related_objects([patrol], "findings", "photos")
-        return PatrolReceiptSerializer(patrol, context=self.get_serializer_context()).data
+        context = self.get_serializer_context()
+        if hasattr(patrol, "recorded_findings"):
+            # Just stored: its findings are in hand and it has no photos yet.
+            context.update(findings=patrol.recorded_findings, photos=[])
+        else:
+            prefetch_related_objects([patrol], "findings", "photos")
+        return PatrolReceiptSerializer(patrol, context=context).data
 
     @extend_schema(
         request={"multipart/form-data": PatrolPhotoSerializer},
