@@ -14,8 +14,11 @@ docs/benchmarks.md. The bench database is left in place; every run adds new patr
 import argparse
 import bisect
 import collections
+import concurrent.futures
+import contextlib
 import cProfile
 import datetime
+import http.client
 import io
 import itertools
 import json
@@ -26,8 +29,11 @@ import platform
 import pstats
 import queue
 import random
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
 import warnings
@@ -75,6 +81,14 @@ def main():
     parser.add_argument("--patrols", type=int, default=1000, help="patrols to submit (default 1000)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes, one per core (default 2)")
     parser.add_argument("--points", type=int, default=1000, help="GPS points per track (default 1000)")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        help="serve the API with gunicorn (--workers sync workers) and post over HTTP from --clients threads",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=None, help="with --http: concurrent connections (default twice --workers)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="random seed for the tracks (default: a fresh one)")
     parser.add_argument(
         "--profile",
@@ -86,6 +100,9 @@ def main():
     args = parser.parse_args()
     if args.patrols < 1 or args.workers < 1 or args.points < 2 or args.profile < 0:
         parser.error("--patrols and --workers must be at least 1, --points at least 2, --profile at least 0")
+    if args.clients is not None and (not args.http or args.clients < 1):
+        parser.error("--clients goes with --http and must be at least 1")
+    args.clients = args.clients or 2 * args.workers
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     require_postgis(os.environ["DATABASE_URL"])
@@ -98,10 +115,15 @@ def main():
     print(f"Generating {args.patrols} patrols of {args.points} points (seed {seed}) …", flush=True)
     assignments = chief_segments()
     patrols = [generate_patrol(rng, assignments, args.points) for _ in range(args.patrols)]
-    warm_up = [generate_patrol(rng, assignments, args.points) for _ in range(WARM_UP_PER_WORKER * args.workers)]
+    warm_up_count = WARM_UP_PER_WORKER * (args.clients if args.http else args.workers)
+    warm_up = [generate_patrol(rng, assignments, args.points) for _ in range(warm_up_count)]
 
-    print(f"Submitting through {PATROLS_URL} with {args.workers} worker process(es) …", flush=True)
-    submission = run_workers(patrols, warm_up, args.workers)
+    if args.http:
+        print(f"Submitting to {PATROLS_URL} over HTTP: gunicorn with {args.workers} worker(s) …", flush=True)
+        submission = run_http(patrols, warm_up, args.workers, args.clients)
+    else:
+        print(f"Submitting through {PATROLS_URL} with {args.workers} worker process(es) …", flush=True)
+        submission = run_workers(patrols, warm_up, args.workers)
     accepted = [patrol for patrol, outcome in zip(patrols, submission.outcomes, strict=True) if outcome.status == 201]
 
     print("Replaying stored patrols …", flush=True)
@@ -390,6 +412,96 @@ def run_workers(patrols, warm_up, workers):
     return Submission(ordered, wall_s, [status for *_rest, statuses in reports for status in statuses])
 
 
+# --- Submission over HTTP -------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(workers, timeout_s=60):
+    """The API as deployed: gunicorn's sync workers, with persistent database connections as in
+    docker-compose.yml, on a free local port. Yields the port; its log is shown if it fails to start."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60")}
+    command = [sys.executable, "-m", "gunicorn", "wushui.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--worker-tmp-dir", "/dev/shm"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while not listening(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    tail = log.read().decode(errors="replace")[-3000:]
+                    sys.exit(f"gunicorn did not start within {timeout_s} s; its log:\n{tail}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def listening(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def post_over_http(port, authorization, patrol):
+    """One request on its own connection, as gunicorn's sync workers close each after answering."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        before = time.perf_counter()
+        connection.request(
+            "POST",
+            PATROLS_URL,
+            body=patrol.body,
+            headers={
+                "Host": HTTP_HOST,
+                "Content-Type": "application/json",
+                "Authorization": authorization[patrol.chief_id],
+            },
+        )
+        response = connection.getresponse()
+        content = response.read()
+        return response.status, content, (time.perf_counter() - before) * 1000
+    finally:
+        connection.close()
+
+
+def run_http(patrols, warm_up, workers, clients):
+    """Post every patrol to gunicorn from ``clients`` threads at once (each sends its next request
+    as soon as it has the answer to the last); the threads mostly wait on sockets, but they share
+    the two cores with gunicorn and PostgreSQL, as a load balancer's would not."""
+    from django.db import connections
+    from rest_framework.authtoken.models import Token
+
+    chief_ids = {patrol.chief_id for patrol in [*patrols, *warm_up]}
+    authorization = {
+        chief_id: f"Token {Token.objects.get_or_create(user_id=chief_id)[0].key}" for chief_id in chief_ids
+    }
+    connections.close_all()
+    with gunicorn(workers) as port, concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
+
+        def post(patrol):
+            return post_over_http(port, authorization, patrol)
+
+        # Several rounds of one request per client, so that every gunicorn worker has loaded the app.
+        warm_up_statuses = [status for status, _content, _ms in pool.map(post, warm_up)]
+        started = time.perf_counter()
+        responses = list(pool.map(post, patrols))
+        wall_s = time.perf_counter() - started
+    outcomes = [outcome_of(status, content, ms) for status, content, ms in responses]
+    return Submission(outcomes, wall_s, warm_up_statuses)
+
+
 # --- Replay and coverage --------------------------------------------------------------------------------
 
 
@@ -424,7 +536,12 @@ def run_coverage(patrols):
     from django.contrib.gis.geos import LineString
 
     from inspections.models import PatrolRuleSet
-    from inspections.tracks import COVERAGE_SIMPLIFY_M, coverage_in_database
+    from inspections.tracks import (
+        COVERAGE_EXACT_MARGIN,
+        COVERAGE_SIMPLIFY_M,
+        coverage_for_verdict,
+        coverage_in_database,
+    )
 
     rules = PatrolRuleSet.current().as_dict()
     buffer_m, threshold = rules["coverage_buffer_m"], rules["min_coverage"]
@@ -443,24 +560,44 @@ def run_coverage(patrols):
             coverage = coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
             timings[simplify_m].append((time.perf_counter() - started) * 1000)
             coverages[simplify_m].append(coverage)
+    # What the service does: the default tolerance, and exactly near the rule's minimum.
+    verdict_ms, verdict_coverages = [], []
+    for segment_id, line in lines:
+        started = time.perf_counter()
+        verdict_coverages.append(coverage_for_verdict(segment_id, line, buffer_m, threshold)[0])
+        verdict_ms.append((time.perf_counter() - started) * 1000)
     exact = coverages[0.0]
-    variants = []
-    for simplify_m in tolerances:
-        differences = [abs(a - b) for a, b in zip(coverages[simplify_m], exact, strict=True)]
-        variants.append(
-            {
-                "simplify_m": simplify_m,
-                "is_default": simplify_m == COVERAGE_SIMPLIFY_M,
-                "ms": timings[simplify_m],
-                "max_difference": max(differences),
-                "mean_difference": statistics.fmean(differences),
-                # The service rounds coverage to 4 places before comparing it with the rule.
-                "verdict_changes": sum(
-                    (round(a, 4) >= threshold) != (round(b, 4) >= threshold)
-                    for a, b in zip(coverages[simplify_m], exact, strict=True)
-                ),
-            }
+
+    def compared(name, ms, measured):
+        differences = [abs(a - b) for a, b in zip(measured, exact, strict=True)]
+        return {
+            "name": name,
+            "ms": ms,
+            "max_difference": max(differences),
+            "mean_difference": statistics.fmean(differences),
+            # The service rounds coverage to 4 places before comparing it with the rule.
+            "verdict_changes": sum(
+                (round(a, 4) >= threshold) != (round(b, 4) >= threshold) for a, b in zip(measured, exact, strict=True)
+            ),
+        }
+
+    variants = [
+        compared(
+            f"simplify {simplify_m:g} m" if simplify_m else "exact (simplify_m=0)",
+            timings[simplify_m],
+            coverages[simplify_m],
         )
+        for simplify_m in tolerances
+    ]
+    refined = sum(abs(coverage - threshold) < COVERAGE_EXACT_MARGIN for coverage in coverages[COVERAGE_SIMPLIFY_M])
+    variants.append(
+        compared(
+            f"as served: {COVERAGE_SIMPLIFY_M:g} m, exact for {refined} near the minimum "
+            f"(target <= {TARGET_COVERAGE_MS} ms)",
+            verdict_ms,
+            verdict_coverages,
+        )
+    )
     return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": variants}
 
 
@@ -536,9 +673,13 @@ def print_report(args, seed, submission, replay, coverage):
     statuses = collections.Counter(outcome.status for outcome in outcomes)
     reasons = collections.Counter(code for outcome in accepted for code in outcome.invalid_reasons)
 
+    if args.http:
+        mode = f"over HTTP to gunicorn with {args.workers} sync worker(s) from {args.clients} client threads"
+    else:
+        mode = f"test client in {args.workers} worker process(es)"
     print_table("Machine", [*machine(), ("Django", get_version())])
     print_table(
-        f"Submission: {args.patrols} patrols x {args.points} points, {args.workers} worker(s), seed {seed}",
+        f"Submission: {args.patrols} patrols x {args.points} points, {mode}, seed {seed}",
         [
             ("HTTP statuses", ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))),
             ("wall clock", f"{submission.wall_s:8.2f} s"),
@@ -562,15 +703,9 @@ def print_report(args, seed, submission, replay, coverage):
         )
     rows = []
     for variant in coverage["variants"]:
-        if variant["simplify_m"] == 0:
-            name = "exact (simplify_m=0)"
-        else:
-            name = f"simplify {variant['simplify_m']:g} m"
-            if variant["is_default"]:
-                name += f" (default; target <= {TARGET_COVERAGE_MS} ms)"
         rows.append(
             (
-                name,
+                variant["name"],
                 f"mean {statistics.fmean(variant['ms']):7.2f} ms  p95 {percentile(variant['ms'], 0.95):7.2f} ms  "
                 f"max |diff| {variant['max_difference']:.6f}  mean |diff| {variant['mean_difference']:.6f}  "
                 f"verdicts changed {variant['verdict_changes']}",

@@ -35,6 +35,9 @@ SPEED_WINDOW_S = 30
 # Simplifying the track by this much (metric CRS) before buffering it makes coverage ~20x cheaper
 # and changed it by at most 0.002 of the segment on noisy 1,000-point tracks (docs/benchmarks.md).
 COVERAGE_SIMPLIFY_M = 5.0
+# Near the rule's minimum the simplified coverage could fall on the other side of it than the exact
+# one (the largest difference measured was 0.0027): within this margin a patrol is measured exactly.
+COVERAGE_EXACT_MARGIN = 0.01
 
 
 @dataclass
@@ -244,11 +247,22 @@ def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIF
     return (min(1.0, (covered or 0.0) / length) if length else 0.0), float(distance or 0.0)
 
 
+def coverage_for_verdict(segment_id, line, buffer_m, min_coverage):
+    """``coverage_in_database`` on the simplified track, and exactly when that lands within
+    ``COVERAGE_EXACT_MARGIN`` of ``min_coverage``: the verdict is always the exact computation's."""
+    coverage, distance = coverage_in_database(segment_id, line, buffer_m)
+    if abs(coverage - min_coverage) < COVERAGE_EXACT_MARGIN:
+        coverage, distance = coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
+    return coverage, distance
+
+
 def measure(track, segment, started_at, ended_at, rules):
     metric = to_metric(track.line)
     distance = metric.length
     duration = max(1, round((ended_at - started_at).total_seconds()))
-    coverage, distance_from_segment = coverage_in_database(segment.pk, metric, rules["coverage_buffer_m"])
+    coverage, distance_from_segment = coverage_for_verdict(
+        segment.pk, metric, rules["coverage_buffer_m"], rules["min_coverage"]
+    )
     return Measurement(
         distance_m=round(distance, 1),
         duration_s=duration,

@@ -53,18 +53,48 @@ def test_a_track_beyond_the_buffer_covers_nothing(straight_segment):
     assert distance == pytest.approx(80, abs=0.01)
 
 
-def test_simplified_coverage_agrees_with_the_exact_computation(world):
-    """The method used (simplify by 2 m, then buffer) against the exact buffer of the raw track."""
-    segment = world.segment_a1
-    coordinates, _times = track_along(segment.geometry, start=START, speed_kmh=5, step_m=8, fraction=0.7)
-    # GPS-like jitter of a few metres, deterministic.
+def noisy_track_along(segment):
+    """70 % of the segment at walking pace, one fix every 8 m, with a deterministic GPS-like jitter of a few metres."""
+    coordinates, times = track_along(segment.geometry, start=START, speed_kmh=5, step_m=8, fraction=0.7)
     noisy = [[x + 0.00002 * math.sin(i * 1.7), y + 0.00002 * math.cos(i * 2.3)] for i, (x, y) in enumerate(coordinates)]
+    return noisy, times
+
+
+def test_simplified_coverage_agrees_with_the_exact_computation(world):
+    """The method used (simplify by COVERAGE_SIMPLIFY_M, then buffer) against the exact buffer of the raw track."""
+    segment = world.segment_a1
+    noisy, _times = noisy_track_along(segment)
     line = LineString(noisy, srid=4326)
     simplified, _d = tracks.coverage_in_database(segment.pk, line, buffer_m=50)
     exact, _d = tracks.coverage_in_database(segment.pk, line, buffer_m=50, simplify_m=0)
     assert len(noisy) > 600
     assert simplified == pytest.approx(0.7, abs=0.02)
     assert abs(simplified - exact) < 0.001
+
+
+def test_a_coverage_near_the_minimum_is_measured_exactly(straight_segment):
+    """The verdict does not rest on the simplification where it could tip it.
+
+    The track zigzags 2 m either side of a line 50 m north of the segment, a vertex every 10 m.
+    Exactly, every point of the segment is within sqrt(5² + 48²) = 48.3 m of a southern vertex:
+    coverage 1. Simplified by 5 m the zigzag is a straight line 52 m away: coverage 0.
+    """
+    offsets = [(x, 50 + (-2 if x % 20 else 2)) for x in range(0, 1001, 10)]
+    track = tracks.track_from_geojson(
+        {"type": "LineString", "coordinates": [list(xy) for xy in line_in_metres(*offsets).coords]},
+        [(START + datetime.timedelta(seconds=10 * index)).isoformat() for index in range(len(offsets))],
+    )
+    exact, _d = tracks.coverage_in_database(straight_segment.pk, track.line, buffer_m=50, simplify_m=0)
+    simplified, _d = tracks.coverage_in_database(straight_segment.pk, track.line, buffer_m=50)
+    assert exact == pytest.approx(1.0, abs=0.001)
+    assert simplified == pytest.approx(0.0, abs=0.001)
+
+    def measured_coverage(min_coverage):
+        rules = {**RULES, "coverage_buffer_m": 50, "min_coverage": min_coverage}
+        return tracks.measure(track, straight_segment, track.times[0], track.times[-1], rules).coverage
+
+    assert measured_coverage(simplified + tracks.COVERAGE_EXACT_MARGIN / 2) == round(exact, 4)
+    assert measured_coverage(0.6) == round(simplified, 4)
 
 
 def test_sustained_speed_ignores_a_one_second_jitter():
