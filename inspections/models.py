@@ -22,6 +22,8 @@ class PatrolRuleSet(models.Model):
     Defaults: at least 10 minutes and 1 km (Guangzhou 2021, see the domain reference); coverage of at
     least 60 % of the segment within 50 m of the track (this product's check of Zhejiang's "cover the
     whole water body"); at most 25 km/h sustained, faster than a bicycle, to catch patrols by car.
+    On a segment shorter than the minimum distance a chief who walks all of it has done the duty: the
+    distance asked for is never more than the coverage rule's share of the segment's length.
     """
 
     min_duration_min = models.PositiveIntegerField(_("minimum duration (min)"), default=10)
@@ -60,10 +62,16 @@ class PatrolRuleSet(models.Model):
         """The rules in force: the newest row, or the defaults when none was saved."""
         return cls.objects.first() or cls()
 
-    def as_dict(self):
+    def as_dict(self, segment_length_m=None):
+        """The values that judge a patrol, as stored with it. ``required_distance_m`` is the minimum
+        distance for a segment of ``segment_length_m`` (the rule's own minimum without one)."""
+        required = self.min_distance_m
+        if segment_length_m is not None:
+            required = min(required, round(float(self.min_coverage) * segment_length_m))
         return {
             "min_duration_min": self.min_duration_min,
             "min_distance_m": self.min_distance_m,
+            "required_distance_m": required,
             "min_coverage": float(self.min_coverage),
             "coverage_buffer_m": self.coverage_buffer_m,
             "max_speed_kmh": float(self.max_speed_kmh),

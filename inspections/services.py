@@ -46,7 +46,7 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
         raise ValidationError({"segment": _("You are not a current chief of this segment.")})
     segment, tier = appointment.segment, appointment.tier
     tracks.check_period(track, started_at, ended_at)
-    rules = PatrolRuleSet.current().as_dict()
+    rules = PatrolRuleSet.current().as_dict(segment_length_m=segment.length_m)
     measurement = tracks.measure(track, segment, started_at, ended_at, rules)
     if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
         raise ValidationError(

@@ -289,8 +289,8 @@ def invalid_reasons(measurement, rules):
     if measurement.duration_s < rules["min_duration_min"] * 60:
         params = {"min": rules["min_duration_min"], "actual": f"{measurement.duration_s / 60:.1f}"}
         reasons.append({"code": "too_short_time", "params": params})
-    if measurement.distance_m < rules["min_distance_m"]:
-        params = {"min": rules["min_distance_m"], "actual": f"{measurement.distance_m:.0f}"}
+    if measurement.distance_m < rules["required_distance_m"]:
+        params = {"min": rules["required_distance_m"], "actual": f"{measurement.distance_m:.0f}"}
         reasons.append({"code": "too_short_distance", "params": params})
     if measurement.coverage < rules["min_coverage"]:
         params = {"actual": f"{measurement.coverage:.0%}", "min": f"{rules['min_coverage']:.0%}"}

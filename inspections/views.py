@@ -5,7 +5,7 @@ from django.views.generic import TemplateView
 from inspections import compliance
 from inspections.choices import FindingCategory
 from inspections.filtersets import PatrolFilterSet
-from inspections.models import Patrol
+from inspections.models import Patrol, PatrolRuleSet
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
 from wushui.generic import ScopedDetailView, ScopedListView
@@ -57,8 +57,10 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         segment_ids = ChiefAppointment.objects.current().filter(chief=self.request.user).values("segment_id")
         segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))
+        rules = PatrolRuleSet.current()
         for segment in segments:
             segment.current_chiefs = []
+            segment.rules = rules.as_dict(segment_length_m=segment.length_m)
         context["segments"] = segments
         context["map_features"] = segment_features(segments)
         context["finding_categories"] = FindingCategory.choices()

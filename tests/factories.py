@@ -7,7 +7,7 @@ import factory
 from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
 from django.utils import timezone
 
-from inspections.models import Patrol
+from inspections.models import Patrol, PatrolRuleSet
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import RegionLevel, Role, Tier, UnitKind
@@ -105,4 +105,4 @@ class PatrolFactory(factory.django.DjangoModelFactory):
     max_speed_kmh = 5
     coverage = 0.9
     is_valid = True
-    rules = factory.LazyFunction(dict)
+    rules = factory.LazyAttribute(lambda patrol: PatrolRuleSet().as_dict(segment_length_m=patrol.segment.length_m))

@@ -329,6 +329,9 @@
       uuid: newUuid(),
       segment: Number(choice.value),
       segmentLabel: choice.dataset.label,
+      // The rules as shown when the patrol started; the server judges with those in force when it arrives.
+      minDurationMin: Number(choice.dataset.minDurationMin),
+      requiredDistanceM: Number(choice.dataset.requiredDistanceM),
       startedAt: Date.now(),
       endedAt: null,
       findings: [],
@@ -432,13 +435,38 @@
     status.classList.toggle("error", Boolean(isError));
   }
 
+  // How far the patrol is from the rules' minimums; a patrol recorded before they were shown has none.
+  function progress() {
+    const { patrol, points } = recording;
+    const walked = trackLength(points);
+    const elapsedS = (Date.now() - patrol.startedAt) / 1000;
+    const known = (value) => Number.isFinite(value) && value > 0;
+    return {
+      walked,
+      elapsedS,
+      minutesShort: known(patrol.minDurationMin) && elapsedS < patrol.minDurationMin * 60,
+      metresShort: known(patrol.requiredDistanceM) && walked < patrol.requiredDistanceM,
+    };
+  }
+
+  function showGoal(id, goal, met) {
+    const stat = $(id);
+    stat.querySelector("[data-goal]").textContent = goal;
+    stat.classList.toggle("met", Boolean(goal) && met);
+  }
+
   function updateFigures() {
-    if (!recording.patrol) {
+    const { patrol } = recording;
+    if (!patrol) {
       return;
     }
+    const { walked, elapsedS, minutesShort, metresShort } = progress();
     $("stat-points").textContent = String(recording.points.length);
-    $("stat-distance").textContent = (trackLength(recording.points) / 1000).toFixed(2);
-    $("stat-elapsed").textContent = formatDuration((Date.now() - recording.patrol.startedAt) / 1000);
+    $("stat-distance").textContent = (walked / 1000).toFixed(2);
+    $("stat-elapsed").textContent = formatDuration(elapsedS);
+    const km = patrol.requiredDistanceM ? (patrol.requiredDistanceM / 1000).toFixed(2) : "";
+    showGoal("goal-distance", km && text("goal_km", { km }), !metresShort);
+    showGoal("goal-elapsed", patrol.minDurationMin ? text("goal_minutes", { minutes: patrol.minDurationMin }) : "", !minutesShort);
   }
 
   // Phones stop reporting positions to a page whose screen went dark; ask to keep it on.
@@ -459,6 +487,18 @@
     if (recording.points.length < 2) {
       showNotice(text("need_points"), true);
     }
+    const { patrol } = recording;
+    const { walked, elapsedS, minutesShort, metresShort } = progress();
+    const shortfall = [];
+    if (minutesShort) {
+      shortfall.push(text("short_minutes", { elapsed: Math.floor(elapsedS / 60), minutes: patrol.minDurationMin }));
+    }
+    if (metresShort) {
+      shortfall.push(text("short_metres", { walked: Math.round(walked), metres: patrol.requiredDistanceM }));
+    }
+    const warning = $("finish-short");
+    warning.textContent = shortfall.length ? text("short_of_rules", { shortfall: shortfall.join(", ") }) : "";
+    warning.hidden = !shortfall.length;
     $("recording-actions").hidden = true;
     $("finish-confirm").hidden = false;
     $("confirm-finish").disabled = recording.points.length < 2;

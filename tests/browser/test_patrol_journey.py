@@ -96,14 +96,21 @@ def test_chief_records_a_valid_patrol_with_a_problem_and_a_photo(phone, world):
         world.segment_a1.geometry, start=start, speed_kmh=SPEED_KMH, fraction=0.8, step_m=STEP_M
     )
     open_recorder(phone, clock_at=start)
+    expect(phone.locator(".segment-choice small.rule")).to_contain_text("at least 10 min and 1000 m walked")
     start_patrol(phone, world.segment_a1, coordinates)
+    expect(phone.locator("#goal-elapsed")).to_contain_text("at least 10 min")
+    expect(phone.locator("#goal-distance")).to_contain_text("at least 1.00 km")
+    expect(phone.locator(".live-stats .stat.met")).to_have_count(0)
 
     half = len(coordinates) // 2
     walk(phone, coordinates[: half + 1], times[: half + 1], screenshot_at=half // 2)
     add_finding(phone, category="bank", note="Rubbish dumped on the bank", is_problem=True, photo=camera_photo())
     expect(phone.locator("#finding-list li.problem")).to_have_count(1)
     walk(phone, coordinates[half:], times[half:])
-    finish(phone)
+    expect(phone.locator(".live-stats .stat.met")).to_have_count(2)
+    phone.click("#finish-patrol")
+    expect(phone.locator("#finish-short")).to_be_hidden()
+    phone.click("#confirm-finish")
 
     verdict = phone.locator("#verdicts [data-verdict]")
     expect(verdict).to_have_attribute("data-valid", "true")
@@ -200,6 +207,33 @@ def test_refused_patrol_stays_on_the_phone_with_the_servers_reasons(phone, world
     phone.reload()
     expect(refused).to_contain_text("never comes within 500 m")
     assert Patrol.objects.count() == 0
+
+
+def test_finishing_short_of_the_rules_warns_before_sending(phone, world):
+    start = timezone.now() - datetime.timedelta(minutes=30)
+    # 600 m in three minutes: short of both the ten minutes and the kilometre.
+    coordinates, times = track_along(world.segment_a1.geometry, start=start, speed_kmh=SPEED_KMH, step_m=STEP_M)
+    coordinates, times = coordinates[:7], times[:7]
+    open_recorder(phone, clock_at=start)
+    start_patrol(phone, world.segment_a1, coordinates)
+    walk(phone, coordinates, times)
+
+    phone.click("#finish-patrol")
+    warning = phone.locator("#finish-short")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("3 of 10 min")
+    expect(warning).to_contain_text(" of 1000 m")
+    phone.screenshot(path="test-results/patrol-finish-short.png", full_page=True)
+    # The chief keeps walking instead: nothing was sent.
+    phone.click("#keep-recording")
+    expect(phone.locator("#finish-confirm")).to_be_hidden()
+    assert Patrol.objects.count() == 0
+    # Sent anyway, it is stored as not valid, for the reasons the phone warned of.
+    phone.click("#finish-patrol")
+    phone.click("#confirm-finish")
+    expect(phone.locator("#verdicts [data-verdict]")).to_have_attribute("data-valid", "false")
+    patrol = Patrol.objects.get()
+    assert {reason["code"] for reason in patrol.invalid_reasons} >= {"too_short_time", "too_short_distance"}
 
 
 def test_user_without_an_appointment_is_told_so_and_offered_nothing_to_record(phone, world):

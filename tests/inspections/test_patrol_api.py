@@ -9,13 +9,14 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.contrib.gis.geos import LineString
 from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
 from inspections.models import Patrol, PatrolPhoto, Problem
-from tests.factories import UserFactory
-from wushui.choices import Role
+from tests.factories import AppointmentFactory, SegmentFactory, UserFactory
+from wushui.choices import Role, Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -329,3 +330,38 @@ def test_reasons_carry_a_code_and_figures_and_read_in_the_callers_language(chief
     chinese = chief.get(f"{URL}{patrol['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert chinese["invalid_reasons"][0]["message"] != reason["message"]
     assert actual in chinese["invalid_reasons"][0]["message"]
+
+
+@pytest.fixture
+def short_segment(world):
+    """A 700 m reach east of A1 in village A1, with chief A1 as its village chief."""
+    segment = SegmentFactory(
+        water_body=world.river,
+        region=world.village_a1,
+        code="T-RIVER-A1-SHORT",
+        name="A1 short reach",
+        geometry=LineString((120.74, 27.88), (120.747, 27.88), srid=4326),
+    )
+    AppointmentFactory(chief=world.users.chief_a1, segment=segment, tier=Tier.VILLAGE)
+    return segment
+
+
+def test_a_segment_shorter_than_the_minimum_distance_asks_only_its_coverage_share(chief, patrol_body, short_segment):
+    # The rule's 1,000 m cannot be walked on a 688 m segment: walking all of it is the duty done,
+    # and the distance asked for is 60 % of the segment's length.
+    required = round(0.6 * short_segment.length_m)
+    assert 650 < short_segment.length_m < 700
+
+    whole = post(chief, patrol_body(segment=short_segment, speed_kmh=3)).json()
+    assert whole["distance_m"] < 1000
+    assert whole["is_valid"] is True, whole["invalid_reasons"]
+    assert whole["rules"]["min_distance_m"] == 1000
+    assert whole["rules"]["required_distance_m"] == required
+
+    part = post(
+        chief, patrol_body(segment=short_segment, speed_kmh=1.2, fraction=0.4, client_uuid=str(uuid.uuid4()))
+    ).json()
+    assert part["is_valid"] is False, part
+    distance_reason = next(reason for reason in part["invalid_reasons"] if reason["code"] == "too_short_distance")
+    assert distance_reason["params"]["min"] == required
+    assert [reason["code"] for reason in part["invalid_reasons"]] == ["too_short_distance", "low_coverage"]

@@ -1,9 +1,11 @@
 """Distance, speed, coverage and validity, against hand-computed geometries."""
 
 import datetime
+import importlib
 import math
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.gis.geos import LineString, Point
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.utils import timezone
 
 from inspections import tracks
 from inspections.models import PatrolRuleSet
-from tests.factories import SegmentFactory
+from tests.factories import PatrolFactory, SegmentFactory
 from tests.inspections.tracks import track_along
 from wushui.geo import from_metric, to_metric
 
@@ -160,3 +162,17 @@ def test_times_in_the_future_are_refused():
     with pytest.raises(ValidationError) as error:
         tracks.track_from_geojson(geometry, [later.isoformat(), (later + datetime.timedelta(minutes=1)).isoformat()])
     assert "future" in error.value.message_dict["track_times"][0]
+
+
+def test_patrols_stored_before_the_length_cap_record_the_distance_that_judged_them(world):
+    migration = importlib.import_module("inspections.migrations.0003_rules_required_distance")
+    old_rules = {key: value for key, value in RULES.items() if key != "required_distance_m"}
+    old = PatrolFactory(segment=world.segment_a1, chief=world.users.chief_a1, rules=old_rules)
+    new = PatrolFactory(
+        segment=world.segment_a1, chief=world.users.chief_a1, rules={**RULES, "required_distance_m": 420}
+    )
+    migration.record_required_distance(apps, None)
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert old.rules == {**old_rules, "required_distance_m": 1000}
+    assert new.rules["required_distance_m"] == 420
