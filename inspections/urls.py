@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.PatrolListView.as_view(), name="patrol_list"),
     path("<int:pk>/", views.PatrolDetailView.as_view(), name="patrol_detail"),
     path("record/", views.PatrolRecordView.as_view(), name="patrol_record"),
+    # Served from the recorder's own path: a service worker controls pages below its script only.
+    path("record/sw.js", views.RecorderServiceWorkerView.as_view(), name="recorder_service_worker"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
 ]

@@ -1,5 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from inspections import compliance
@@ -48,6 +50,12 @@ class PatrolDetailView(ScopedDetailView):
         return context
 
 
+# The recorder's copy for offline use: one name, shared by the page and its service worker.
+# A new version (a change in what is kept) makes the worker drop the older copies.
+OFFLINE_CACHE_PREFIX = "wushui-recorder-"
+OFFLINE_CACHE = f"{OFFLINE_CACHE_PREFIX}v1"
+
+
 class PatrolRecordView(LoginRequiredMixin, TemplateView):
     """The phone page a chief records a patrol on; it talks to the patrol API."""
 
@@ -55,6 +63,7 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["offline_cache"] = OFFLINE_CACHE
         segment_ids = ChiefAppointment.objects.current().filter(chief=self.request.user).values("segment_id")
         segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))
         rules = PatrolRuleSet.current()
@@ -66,6 +75,19 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
         context["finding_categories"] = FindingCategory.choices()
         context["patrols_api"] = reverse("patrol-list")
         return context
+
+
+class RecorderServiceWorkerView(TemplateView):
+    """The service worker that lets the recorder open offline. Code only, the same for everybody;
+    never cached by the browser, so that a new version reaches phones at their next visit."""
+
+    template_name = "inspections/recorder-sw.js"
+    content_type = "text/javascript; charset=utf-8"
+    extra_context = {"cache_name": OFFLINE_CACHE, "cache_prefix": OFFLINE_CACHE_PREFIX}
+
+    @method_decorator(never_cache)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ComplianceView(LoginRequiredMixin, TemplateView):

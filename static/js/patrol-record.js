@@ -1001,8 +1001,33 @@
     });
   }
 
+  /* ---------- Opening without network ---------- */
+
+  // The service worker keeps a copy of each answer it sees, but this page and its files loaded
+  // before it existed: store them now, while online, so that the next opening works in a dead zone.
+  async function keepForOffline() {
+    if (!("serviceWorker" in navigator) || !window.caches || !navigator.onLine) {
+      return;
+    }
+    try {
+      await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
+      const files = performance
+        .getEntriesByType("resource")
+        .map((entry) => new URL(entry.name))
+        .filter((url) => url.origin === window.location.origin && url.pathname.startsWith("/static/"))
+        .map((url) => url.href);
+      const cache = await caches.open(root.dataset.offlineCache);
+      await cache.addAll([window.location.pathname, ...new Set(files)]);
+      await navigator.serviceWorker.ready;
+      root.dataset.offlineReady = "true";
+    } catch (error) {
+      // Without a copy the page still works online; nothing to tell the chief.
+    }
+  }
+
   async function start() {
     whenMapReady(setUpMapLayers);
+    keepForOffline();
     if (!navigator.geolocation || !window.isSecureContext) {
       showNotice(text("gps_unsupported"), true);
       $("start-patrol").disabled = true;

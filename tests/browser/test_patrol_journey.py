@@ -259,3 +259,37 @@ def test_imprecise_and_repeated_positions_are_not_recorded(phone, world):
     expect(points).to_have_text("1")
     move_to(phone, coordinates[1])
     expect(points).to_have_text("2")
+
+
+def test_the_recorder_opens_and_records_without_network_once_visited(phone, world):
+    start = timezone.now() - datetime.timedelta(minutes=45)
+    coordinates, times = track_along(
+        world.segment_a1.geometry, start=start, speed_kmh=SPEED_KMH, fraction=0.8, step_m=STEP_M
+    )
+    open_recorder(phone, clock_at=start)
+    expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+
+    # In a dead zone the browser discarded the tab; the chief opens the recorder again.
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.locator("#setup")).to_be_visible()
+    phone.wait_for_selector("#map[data-feature-count='1']")
+    start_patrol(phone, world.segment_a1, coordinates)
+    walk(phone, coordinates, times)
+    finish(phone)
+    expect(phone.locator("#outbox li[data-state=pending]")).to_have_count(1)
+    assert Patrol.objects.count() == 0
+
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(phone.locator("#verdicts [data-verdict]")).to_have_attribute("data-valid", "true")
+    assert Patrol.objects.get().is_valid
+
+
+def test_signing_out_drops_the_offline_copy(phone, world):
+    open_recorder(phone, clock_at=timezone.now())
+    expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+    assert phone.evaluate("caches.keys().then((names) => names.length)") == 1
+    phone.click("header form[data-sign-out] button")
+    phone.wait_for_url("**/login/")
+    assert phone.evaluate("caches.keys().then((names) => names.length)") == 0

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from inspections import views
 from inspections.models import Patrol
 from wushui import periods
 
@@ -90,3 +91,22 @@ def test_record_page_offers_the_chiefs_own_segments(client, world):
     response = client.get(reverse("inspections:patrol_record"))
     assert response.status_code == 200
     assert [segment.code for segment in response.context["segments"]] == ["T-RIVER-A1"]
+
+
+def test_the_recorders_service_worker_is_served_fresh_from_the_recorders_path(client):
+    """Below /patrols/record/ so that it may control the recorder; never cached, so a new version arrives."""
+    response = client.get(reverse("inspections:recorder_service_worker"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in response["Cache-Control"]
+    assert response.request["PATH_INFO"].startswith(reverse("inspections:patrol_record"))
+    body = response.content.decode()
+    assert f'const CACHE = "{views.OFFLINE_CACHE}";' in body
+    assert "{{" not in body
+
+
+def test_the_recorder_names_its_service_worker_and_offline_copy(client, world):
+    client.force_login(world.users.chief_a1)
+    page = client.get(reverse("inspections:patrol_record")).content.decode()
+    assert f'data-service-worker="{reverse("inspections:recorder_service_worker")}"' in page
+    assert f'data-offline-cache="{views.OFFLINE_CACHE}"' in page
