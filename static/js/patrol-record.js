@@ -497,7 +497,8 @@
       shortfall.push(text("short_metres", { walked: Math.round(walked), metres: patrol.requiredDistanceM }));
     }
     const warning = $("finish-short");
-    warning.textContent = shortfall.length ? text("short_of_rules", { shortfall: shortfall.join(", ") }) : "";
+    warning.replaceChildren(element("span", "", text("short_of_rules")), element("ul"));
+    shortfall.forEach((item) => warning.lastChild.append(element("li", "", item)));
     warning.hidden = !shortfall.length;
     $("recording-actions").hidden = true;
     $("finish-confirm").hidden = false;
@@ -1011,9 +1012,13 @@
     }
     try {
       await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
-      const files = performance
-        .getEntriesByType("resource")
-        .map((entry) => new URL(entry.name))
+      // The page's scripts and styles, and what they loaded in turn (images of the map's styles).
+      const linked = [...document.querySelectorAll("script[src], link[rel=stylesheet][href]")].map(
+        (node) => node.src || node.href
+      );
+      const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
+      const files = [...linked, ...loaded]
+        .map((address) => new URL(address, window.location.href))
         .filter((url) => url.origin === window.location.origin && url.pathname.startsWith("/static/"))
         .map((url) => url.href);
       const cache = await caches.open(root.dataset.offlineCache);

@@ -268,8 +268,17 @@ def test_the_recorder_opens_and_records_without_network_once_visited(phone, worl
     )
     open_recorder(phone, clock_at=start)
     expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+    kept = phone.evaluate(
+        "caches.open(document.getElementById('patrol-recorder').dataset.offlineCache)"
+        ".then((cache) => cache.keys()).then((requests) => requests.map((request) => new URL(request.url).pathname))"
+    )
+    assert {"/patrols/record/", "/static/js/patrol-record.js", "/static/js/map.js", "/static/css/portal.css"} <= set(
+        kept
+    )
 
-    # In a dead zone the browser discarded the tab; the chief opens the recorder again.
+    # In a dead zone the browser discarded the tab; the chief opens the recorder again. The
+    # browser's own HTTP cache is off, so that only the service worker's copy can answer.
+    phone.context.new_cdp_session(phone).send("Network.setCacheDisabled", {"cacheDisabled": True})
     phone.context.set_offline(True)
     phone.reload()
     expect(phone.locator("#setup")).to_be_visible()
