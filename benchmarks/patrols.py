@@ -6,8 +6,9 @@
 Prepares its own database (created with the postgis extension if missing, migrated, seeded with
 ``seed_demo``), generates the request bodies, then times them through the whole API stack
 (middleware, DRF, serializers, ``submit_patrol``, PostGIS) with Django's test client, one worker
-process per core. Separately times the coverage computation, simplified and exact, on a sample of
-the same tracks, and the replay of already stored patrols. Results and their reading are in
+process per core, or with ``--http`` over real sockets to gunicorn started for the run.
+Separately times the coverage computation, as served, simplified and exact, on a sample of the
+same tracks, and the replay of already stored patrols. Results and their reading are in
 docs/benchmarks.md. The bench database is left in place; every run adds new patrols to it.
 """
 
@@ -531,74 +532,70 @@ def run_replay(patrols):
 
 
 def run_coverage(patrols):
-    """Time ``coverage_in_database`` exactly (no simplification), as the service calls it, and with
-    the other tolerances of ``COVERAGE_TOLERANCES_M``; compare each with the exact coverage."""
+    """Time the coverage as the service measures it (``coverage_for_verdict``), and
+    ``coverage_in_database`` exactly and at each tolerance of ``COVERAGE_TOLERANCES_M``; compare
+    each with the exact coverage."""
     from django.contrib.gis.geos import LineString
 
     from inspections.models import PatrolRuleSet
-    from inspections.tracks import (
-        COVERAGE_EXACT_MARGIN,
-        COVERAGE_SIMPLIFY_M,
-        coverage_for_verdict,
-        coverage_in_database,
-    )
+    from inspections.tracks import COVERAGE_SIMPLIFY_M, coverage_for_verdict, coverage_in_database
 
     rules = PatrolRuleSet.current().as_dict()
     buffer_m, threshold = rules["coverage_buffer_m"], rules["min_coverage"]
-    tolerances = sorted({0.0, COVERAGE_SIMPLIFY_M, *COVERAGE_TOLERANCES_M})
+    exact_calls = []
+
+    def as_served(segment_id, line):
+        coverage, _distance, exact = coverage_for_verdict(segment_id, line, buffer_m, threshold)
+        exact_calls.append(exact)
+        return coverage
+
+    def simplified(simplify_m):
+        return lambda segment_id, line: coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
+
+    variants = {"as served": as_served}
+    for simplify_m in sorted({0.0, COVERAGE_SIMPLIFY_M, *COVERAGE_TOLERANCES_M}):
+        variants[f"simplify {simplify_m:g} m" if simplify_m else "exact"] = simplified(simplify_m)
+    names = list(variants)
     lines = [(patrol.segment_id, LineString(patrol.coordinates, srid=4326)) for patrol in patrols]
     for segment_id, line in lines[:3]:
-        for simplify_m in tolerances:
-            coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)
-    timings = {simplify_m: [] for simplify_m in tolerances}
-    coverages = {simplify_m: [] for simplify_m in tolerances}
+        for measure in variants.values():
+            measure(segment_id, line)
+    exact_calls.clear()
+    timings = {name: [] for name in names}
+    coverages = {name: [] for name in names}
     for index, (segment_id, line) in enumerate(lines):
         # Rotate the order so that no variant always runs first (or last) on a track.
-        shift = index % len(tolerances)
-        for simplify_m in tolerances[shift:] + tolerances[:shift]:
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
             started = time.perf_counter()
-            coverage = coverage_in_database(segment_id, line, buffer_m, simplify_m=simplify_m)[0]
-            timings[simplify_m].append((time.perf_counter() - started) * 1000)
-            coverages[simplify_m].append(coverage)
-    # What the service does: the default tolerance, and exactly near the rule's minimum.
-    verdict_ms, verdict_coverages = [], []
-    for segment_id, line in lines:
-        started = time.perf_counter()
-        verdict_coverages.append(coverage_for_verdict(segment_id, line, buffer_m, threshold)[0])
-        verdict_ms.append((time.perf_counter() - started) * 1000)
-    exact = coverages[0.0]
+            coverage = variants[name](segment_id, line)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            coverages[name].append(coverage)
+    exact = coverages["exact"]
 
-    def compared(name, ms, measured):
-        differences = [abs(a - b) for a, b in zip(measured, exact, strict=True)]
+    def compared(name, label):
+        differences = [abs(a - b) for a, b in zip(coverages[name], exact, strict=True)]
         return {
-            "name": name,
-            "ms": ms,
+            "name": label,
+            "ms": timings[name],
             "max_difference": max(differences),
             "mean_difference": statistics.fmean(differences),
             # The service rounds coverage to 4 places before comparing it with the rule.
             "verdict_changes": sum(
-                (round(a, 4) >= threshold) != (round(b, 4) >= threshold) for a, b in zip(measured, exact, strict=True)
+                (round(a, 4) >= threshold) != (round(b, 4) >= threshold)
+                for a, b in zip(coverages[name], exact, strict=True)
             ),
         }
 
-    variants = [
+    rows = [compared(name, "exact (simplify_m=0)" if name == "exact" else name) for name in names[1:]]
+    rows.append(
         compared(
-            f"simplify {simplify_m:g} m" if simplify_m else "exact (simplify_m=0)",
-            timings[simplify_m],
-            coverages[simplify_m],
-        )
-        for simplify_m in tolerances
-    ]
-    refined = sum(abs(coverage - threshold) < COVERAGE_EXACT_MARGIN for coverage in coverages[COVERAGE_SIMPLIFY_M])
-    variants.append(
-        compared(
-            f"as served: {COVERAGE_SIMPLIFY_M:g} m, exact for {refined} near the minimum "
+            "as served",
+            f"as served: {COVERAGE_SIMPLIFY_M:g} m and bounds, exact for {sum(exact_calls)} "
             f"(target <= {TARGET_COVERAGE_MS} ms)",
-            verdict_ms,
-            verdict_coverages,
         )
     )
-    return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": variants}
+    return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": rows}
 
 
 def profile_submissions(patrols):
@@ -712,7 +709,7 @@ def print_report(args, seed, submission, replay, coverage):
             )
         )
     print_table(
-        f"Coverage: coverage_in_database on {coverage['count']} of the tracks, buffer {coverage['buffer_m']} m, "
+        f"Coverage of {coverage['count']} of the tracks, buffer {coverage['buffer_m']} m, "
         f"one process; differences against exact, verdicts against min coverage {coverage['threshold']:.2f}",
         rows,
     )

@@ -22,8 +22,9 @@ class PatrolRuleSet(models.Model):
     Defaults: at least 10 minutes and 1 km (Guangzhou 2021, see the domain reference); coverage of at
     least 60 % of the segment within 50 m of the track (this product's check of Zhejiang's "cover the
     whole water body"); at most 25 km/h sustained, faster than a bicycle, to catch patrols by car.
-    On a segment shorter than the minimum distance a chief who walks all of it has done the duty: the
-    distance asked for is never more than the coverage rule's share of the segment's length.
+    The distance asked for is never more than the coverage rule's share of the segment's length: on
+    a segment shorter than the minimum distance a chief who walks all of it has done the duty. (With
+    the defaults that share is below 1 km on segments under 1.67 km.)
     """
 
     min_duration_min = models.PositiveIntegerField(_("minimum duration (min)"), default=10)
@@ -67,7 +68,9 @@ class PatrolRuleSet(models.Model):
         distance for a segment of ``segment_length_m`` (the rule's own minimum without one)."""
         required = self.min_distance_m
         if segment_length_m is not None:
-            required = min(required, round(float(self.min_coverage) * segment_length_m))
+            # With the coverage rule off (0), the segment's whole length.
+            share = float(self.min_coverage) or 1.0
+            required = min(required, round(share * segment_length_m))
         return {
             "min_duration_min": self.min_duration_min,
             "min_distance_m": self.min_distance_m,

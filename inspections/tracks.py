@@ -33,11 +33,11 @@ TIME_SLACK = datetime.timedelta(minutes=1)
 # fixes a second apart does not look like a sprint.
 SPEED_WINDOW_S = 30
 # Simplifying the track by this much (metric CRS) before buffering it makes coverage ~20x cheaper
-# and changed it by at most 0.002 of the segment on noisy 1,000-point tracks (docs/benchmarks.md).
+# and changed it by at most 0.0027 of the segment on noisy 1,000-point tracks (docs/benchmarks.md).
 COVERAGE_SIMPLIFY_M = 5.0
-# Near the rule's minimum the simplified coverage could fall on the other side of it than the exact
-# one (the largest difference measured was 0.0027): within this margin a patrol is measured exactly.
-COVERAGE_EXACT_MARGIN = 0.01
+# ST_Buffer draws a circle's quarter as 8 chords, which fall inside it by up to 1 - cos(5.625°)
+# = 0.48 % of the radius: the bounds around a simplified coverage widen by this share more.
+BUFFER_CHORD_SHARE = 0.01
 
 
 @dataclass
@@ -227,40 +227,61 @@ def max_sustained_speed_kmh(metric_coords, seconds):
 
 # The distance check uses the simplified track too: a few metres do not matter against its
 # threshold of hundreds, and the raw track is the costly part.
-_COVERAGE_SQL = """
-SELECT ST_Length(ST_Intersection(seg, ST_Buffer(trk, %s))), ST_Length(seg), ST_Distance(seg, trk)
+def _coverage_sql(buffers):
+    covered = ", ".join(["ST_Length(ST_Intersection(seg, ST_Buffer(trk, %s)))"] * buffers)
+    return f"""
+SELECT {covered}, ST_Length(seg), ST_Distance(seg, trk)
 FROM (SELECT ST_Transform(geometry, %s) AS seg, ST_Simplify(ST_GeomFromWKB(%s, %s), %s) AS trk
       FROM rivers_segment WHERE id = %s) AS measured
 """
 
 
-def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIFY_M):
-    """``(coverage, distance_m)``: the share of the segment's length within ``buffer_m`` of the
-    track, and the track's distance from the segment, computed by the spatial database in the
-    metric CRS (one statement; the same SQL on PostGIS and SpatiaLite). ``line`` may be in
-    EPSG:4326 or already in the metric CRS."""
+def _covered_shares(segment_id, line, buffers_m, simplify_m):
+    """The shares of the segment within each of ``buffers_m`` of the track simplified by
+    ``simplify_m``, and the track's distance from it: one statement, the same SQL on PostGIS and
+    SpatiaLite, in the metric CRS. ``line`` may be in EPSG:4326 or already metric."""
     srid = settings.METRIC_SRID
     metric = line if line.srid == srid else to_metric(line)
     with connection.cursor() as cursor:
-        cursor.execute(_COVERAGE_SQL, [buffer_m, srid, bytes(metric.wkb), srid, simplify_m, segment_id])
-        covered, length, distance = cursor.fetchone()
-    return (min(1.0, (covered or 0.0) / length) if length else 0.0), float(distance or 0.0)
+        cursor.execute(
+            _coverage_sql(len(buffers_m)), [*buffers_m, srid, bytes(metric.wkb), srid, simplify_m, segment_id]
+        )
+        *covered, length, distance = cursor.fetchone()
+    shares = [min(1.0, (part or 0.0) / length) if length else 0.0 for part in covered]
+    return shares, float(distance or 0.0)
+
+
+def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIFY_M):
+    """``(coverage, distance_m)``: the share of the segment's length within ``buffer_m`` of the
+    track simplified by ``simplify_m`` (0: exactly), and the track's distance from the segment."""
+    (coverage,), distance = _covered_shares(segment_id, line, [buffer_m], simplify_m)
+    return coverage, distance
 
 
 def coverage_for_verdict(segment_id, line, buffer_m, min_coverage):
-    """``coverage_in_database`` on the simplified track, and exactly when that lands within
-    ``COVERAGE_EXACT_MARGIN`` of ``min_coverage``: the verdict is always the exact computation's."""
-    coverage, distance = coverage_in_database(segment_id, line, buffer_m)
-    if abs(coverage - min_coverage) < COVERAGE_EXACT_MARGIN:
-        coverage, distance = coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
-    return coverage, distance
+    """``(coverage, distance_m, exact)``, with a verdict on coverage that is the exact computation's.
+
+    Douglas–Peucker keeps the simplified track within ``COVERAGE_SIMPLIFY_M`` of the raw one (and
+    the raw one within as much of it), so the raw track's buffer lies between the simplified
+    track's buffers of ``buffer_m`` ± that, widened by ``BUFFER_CHORD_SHARE``: the same statement
+    measures those two bounds. When both fall on one side of ``min_coverage`` the verdict is
+    certain and the simplified figure is kept; otherwise the raw track is measured."""
+    margin = COVERAGE_SIMPLIFY_M + BUFFER_CHORD_SHARE * buffer_m
+    (coverage, low, high), distance = _covered_shares(
+        segment_id, line, [buffer_m, max(0.0, buffer_m - margin), buffer_m + margin], COVERAGE_SIMPLIFY_M
+    )
+    # Verdicts compare the figure rounded as stored.
+    if round(low, 4) >= min_coverage or round(high, 4) < min_coverage:
+        return coverage, distance, False
+    coverage, distance = coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
+    return coverage, distance, True
 
 
 def measure(track, segment, started_at, ended_at, rules):
     metric = to_metric(track.line)
     distance = metric.length
     duration = max(1, round((ended_at - started_at).total_seconds()))
-    coverage, distance_from_segment = coverage_for_verdict(
+    coverage, distance_from_segment, _exact = coverage_for_verdict(
         segment.pk, metric, rules["coverage_buffer_m"], rules["min_coverage"]
     )
     return Measurement(

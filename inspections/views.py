@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -83,7 +84,15 @@ class RecorderServiceWorkerView(TemplateView):
 
     template_name = "inspections/recorder-sw.js"
     content_type = "text/javascript; charset=utf-8"
-    extra_context = {"cache_name": OFFLINE_CACHE, "cache_prefix": OFFLINE_CACHE_PREFIX}
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "cache_name": OFFLINE_CACHE,
+            "cache_prefix": OFFLINE_CACHE_PREFIX,
+            "api_prefix": reverse("api-root"),
+            "media_url": settings.MEDIA_URL,
+        }
 
     @method_decorator(never_cache)
     def dispatch(self, request, *args, **kwargs):

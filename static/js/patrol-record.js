@@ -494,12 +494,14 @@
       shortfall.push(text("short_minutes", { elapsed: Math.floor(elapsedS / 60), minutes: patrol.minDurationMin }));
     }
     if (metresShort) {
-      shortfall.push(text("short_metres", { walked: Math.round(walked), metres: patrol.requiredDistanceM }));
+      shortfall.push(text("short_metres", { walked: Math.floor(walked), metres: patrol.requiredDistanceM }));
     }
     const warning = $("finish-short");
-    warning.replaceChildren(element("span", "", text("short_of_rules")), element("ul"));
-    shortfall.forEach((item) => warning.lastChild.append(element("li", "", item)));
-    warning.hidden = !shortfall.length;
+    if (warning) {
+      warning.replaceChildren(element("span", "", text("short_of_rules")), element("ul"));
+      shortfall.forEach((item) => warning.lastChild.append(element("li", "", item)));
+      warning.hidden = !shortfall.length;
+    }
     $("recording-actions").hidden = true;
     $("finish-confirm").hidden = false;
     $("confirm-finish").disabled = recording.points.length < 2;
@@ -1004,25 +1006,48 @@
 
   /* ---------- Opening without network ---------- */
 
-  // The service worker keeps a copy of each answer it sees, but this page and its files loaded
-  // before it existed: store them now, while online, so that the next opening works in a dead zone.
+  // The page's scripts and styles, and what they loaded in turn (images of the map's styles).
+  function staticFiles() {
+    const linked = [...document.querySelectorAll("script[src], link[rel=stylesheet][href]")].map(
+      (node) => node.src || node.href
+    );
+    const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
+    const files = [...linked, ...loaded]
+      .map((address) => new URL(address, window.location.href))
+      .filter((url) => url.origin === window.location.origin && url.pathname.startsWith(root.dataset.staticUrl))
+      .map((url) => url.href);
+    return [...new Set(files)];
+  }
+
+  // The service worker keeps a copy of each answer it sees, but on the first visit this page and
+  // its files loaded before it existed: store them now, while online, so that the next opening
+  // works in a dead zone. Files of earlier versions that this page no longer uses are dropped.
   async function keepForOffline() {
-    if (!("serviceWorker" in navigator) || !window.caches || !navigator.onLine) {
+    if (!("serviceWorker" in navigator) || !window.caches) {
       return;
     }
+    if (document.readyState !== "complete") {
+      await new Promise((resolve) => {
+        window.addEventListener("load", resolve, { once: true });
+      });
+    }
     try {
-      await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
-      // The page's scripts and styles, and what they loaded in turn (images of the map's styles).
-      const linked = [...document.querySelectorAll("script[src], link[rel=stylesheet][href]")].map(
-        (node) => node.src || node.href
-      );
-      const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
-      const files = [...linked, ...loaded]
-        .map((address) => new URL(address, window.location.href))
-        .filter((url) => url.origin === window.location.origin && url.pathname.startsWith("/static/"))
-        .map((url) => url.href);
       const cache = await caches.open(root.dataset.offlineCache);
-      await cache.addAll([window.location.pathname, ...new Set(files)]);
+      const files = staticFiles();
+      if (!navigator.serviceWorker.controller && navigator.onLine) {
+        await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
+        await cache.add(window.location.pathname);
+        // One missing image must not cost the rest.
+        await Promise.allSettled(files.map((file) => cache.add(file)));
+      }
+      const current = new Set(files);
+      const keys = await cache.keys();
+      await Promise.all(
+        keys
+          .filter((request) => new URL(request.url).pathname.startsWith(root.dataset.staticUrl))
+          .filter((request) => !current.has(request.url))
+          .map((request) => cache.delete(request))
+      );
       await navigator.serviceWorker.ready;
       root.dataset.offlineReady = "true";
     } catch (error) {

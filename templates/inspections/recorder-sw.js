@@ -1,15 +1,19 @@
 /* The patrol recorder's service worker: lets a chief open the recorder without network.
 
-   It controls only /patrols/record/. Every GET from that page except the API and uploaded media
-   goes to the network first; a copy of each good answer is kept, and it is served when the
-   network fails or is slower than NETWORK_WAIT_MS. The page itself stores its first copies
-   (patrol-record.js), as it loaded before this worker existed. Patrols are not handled here: the
-   page keeps them in IndexedDB until the server has them. */
+   It controls only the recorder's page. Every GET from that page except the API and uploaded
+   media goes to the network first; a copy of each good answer is kept, and it is served when the
+   network fails, answers with a server error, or is slower than NETWORK_WAIT_MS. The page itself
+   stores its first copies (patrol-record.js), as it loaded before this worker existed. Patrols
+   are not handled here: the page keeps them in IndexedDB until the server has them. */
 "use strict";
 
-const CACHE = "{{ cache_name }}";
-const CACHE_PREFIX = "{{ cache_prefix }}";
+const CACHE = "{{ cache_name|escapejs }}";
+const CACHE_PREFIX = "{{ cache_prefix|escapejs }}";
+const PASSED_THROUGH = ["{{ api_prefix|escapejs }}", "{{ media_url|escapejs }}"];
 const NETWORK_WAIT_MS = 5000;
+// Django varies its pages on Cookie and Accept-Language, which a service worker's requests do not
+// show: the copy is this browser's own, so those cannot differ.
+const MATCH = { ignoreVary: true };
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -30,44 +34,56 @@ function kept(request) {
   return (
     request.method === "GET" &&
     url.origin === self.location.origin &&
-    !url.pathname.startsWith("/api/") &&
-    !url.pathname.startsWith("/media/")
+    !PASSED_THROUGH.some((prefix) => prefix && url.pathname.startsWith(prefix))
   );
 }
 
-// Django varies its pages on Cookie and Accept-Language, which a service worker's requests do not
-// show: the copy is this browser's own, so those cannot differ.
-const MATCH = { ignoreVary: true };
-
-async function networkFirst(event) {
-  const { request } = event;
+// Keeps a good answer; forgets the page when the server sends the browser elsewhere (an expired
+// sign-in ends at the login page), so that nobody opens a signed-out user's page offline.
+async function remember(request, response) {
   const cache = await caches.open(CACHE);
-  const network = fetch(request).then(async (response) => {
-    // A redirect (an expired sign-in) or an error is shown, never kept.
-    if (response.ok && !response.redirected) {
-      await cache.put(request, response.clone());
-    }
-    return response;
-  });
-  // The copy is written even when the stored one was answered first.
-  event.waitUntil(network.catch(() => null));
+  if (response.ok && !response.redirected) {
+    await cache.put(request, response);
+  } else if (response.type === "opaqueredirect" || response.redirected) {
+    await cache.delete(request, MATCH);
+  }
+}
+
+async function stored(request) {
+  return caches.match(request, { ...MATCH, cacheName: CACHE });
+}
+
+async function networkFirst(event, network) {
   const slow = new Promise((resolve) => {
     setTimeout(resolve, NETWORK_WAIT_MS, null);
   });
   try {
     const first = await Promise.race([network, slow]);
-    return first || (await cache.match(request, MATCH)) || (await network);
+    if (first === null) {
+      // Slow network: the kept copy now, if there is one; the answer still updates the copy.
+      return (await stored(event.request)) || (await network);
+    }
+    if (first.status >= 500) {
+      return (await stored(event.request)) || first;
+    }
+    return first;
   } catch (error) {
-    const stored = await cache.match(request, MATCH);
-    if (stored) {
-      return stored;
+    const copy = await stored(event.request);
+    if (copy) {
+      return copy;
     }
     throw error;
   }
 }
 
 self.addEventListener("fetch", (event) => {
-  if (kept(event.request)) {
-    event.respondWith(networkFirst(event));
+  if (!kept(event.request)) {
+    return;
   }
+  const network = fetch(event.request);
+  // Writing the copy never delays or breaks the answer (a full phone refuses the write).
+  event.waitUntil(
+    network.then((response) => remember(event.request, response.clone())).catch(() => null)
+  );
+  event.respondWith(networkFirst(event, network));
 });

@@ -4,6 +4,7 @@ clock is faked so a half-hour patrol takes seconds."""
 
 import datetime
 import io
+import time
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from inspections.models import Patrol, PatrolPhoto, Problem
+from rivers.models import Segment
 from tests.browser.conftest import sign_in
 from tests.inspections.tracks import track_along
 
@@ -277,11 +279,14 @@ def test_the_recorder_opens_and_records_without_network_once_visited(phone, worl
     )
 
     # In a dead zone the browser discarded the tab; the chief opens the recorder again. The
-    # browser's own HTTP cache is off, so that only the service worker's copy can answer.
+    # browser's own HTTP cache is off, so that only the service worker's copy can answer; the
+    # segment renamed since shows that the page is that copy, not the server's.
     phone.context.new_cdp_session(phone).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    Segment.objects.filter(pk=world.segment_a1.pk).update(name="Renamed reach")
     phone.context.set_offline(True)
     phone.reload()
     expect(phone.locator("#setup")).to_be_visible()
+    expect(phone.locator(".segment-choice")).to_contain_text("A1 reach")
     phone.wait_for_selector("#map[data-feature-count='1']")
     start_patrol(phone, world.segment_a1, coordinates)
     walk(phone, coordinates, times)
@@ -295,10 +300,33 @@ def test_the_recorder_opens_and_records_without_network_once_visited(phone, worl
     assert Patrol.objects.get().is_valid
 
 
+def test_the_sign_in_page_drops_the_offline_copy_of_an_expired_session(phone, world):
+    open_recorder(phone, clock_at=timezone.now())
+    expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+    phone.context.clear_cookies()
+    # The service worker forgets the page as soon as the server sends the browser to sign in ...
+    assert phone.evaluate("fetch(location.pathname, {redirect: 'manual'}).then((r) => r.type)") == "opaqueredirect"
+    kept = "caches.open(document.getElementById('patrol-recorder').dataset.offlineCache).then((c) => c.keys())"
+    phone.wait_for_function(f"{kept}.then((keys) => keys.length > 0 && !keys.some((r) => r.url === location.href))")
+    assert phone.evaluate(f"{kept}.then((keys) => keys.some((r) => r.url === location.href))") is False
+    # ... and the sign-in page drops every copy.
+    phone.goto("/patrols/record/")
+    phone.wait_for_url("**/login/?next=/patrols/record/")
+    wait_for_offline_copies(phone, 0)
+
+
 def test_signing_out_drops_the_offline_copy(phone, world):
     open_recorder(phone, clock_at=timezone.now())
     expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
-    assert phone.evaluate("caches.keys().then((names) => names.length)") == 1
+    wait_for_offline_copies(phone, 1)
     phone.click("header form[data-sign-out] button")
     phone.wait_for_url("**/login/")
-    assert phone.evaluate("caches.keys().then((names) => names.length)") == 0
+    wait_for_offline_copies(phone, 0)
+
+
+def wait_for_offline_copies(page, count, timeout_s=5):
+    """Waits until the browser holds ``count`` caches; the scripts drop them asynchronously."""
+    deadline = time.monotonic() + timeout_s
+    while (held := page.evaluate("caches.keys().then((names) => names.length)")) != count:
+        assert time.monotonic() < deadline, f"{held} offline copies, expected {count}"
+        page.wait_for_timeout(100)

@@ -4,7 +4,9 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils.html import escapejs
 
 from inspections import views
 from inspections.models import Patrol
@@ -101,7 +103,8 @@ def test_the_recorders_service_worker_is_served_fresh_from_the_recorders_path(cl
     assert "no-cache" in response["Cache-Control"]
     assert response.request["PATH_INFO"].startswith(reverse("inspections:patrol_record"))
     body = response.content.decode()
-    assert f'const CACHE = "{views.OFFLINE_CACHE}";' in body
+    assert f'const CACHE = "{escapejs(views.OFFLINE_CACHE)}";' in body
+    assert f'const PASSED_THROUGH = ["{escapejs("/api/v1/")}", "{escapejs(settings.MEDIA_URL)}"];' in body
     assert "{{" not in body
 
 

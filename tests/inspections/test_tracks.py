@@ -3,6 +3,7 @@
 import datetime
 import importlib
 import math
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -74,29 +75,35 @@ def test_simplified_coverage_agrees_with_the_exact_computation(world):
     assert abs(simplified - exact) < 0.001
 
 
-def test_a_coverage_near_the_minimum_is_measured_exactly(straight_segment):
-    """The verdict does not rest on the simplification where it could tip it.
+def test_the_verdict_on_coverage_is_the_exact_computations(straight_segment, django_assert_num_queries):
+    """The simplified figure is kept only when its bounds put the verdict beyond doubt.
 
-    The track zigzags 2 m either side of a line 50 m north of the segment, a vertex every 10 m.
-    Exactly, every point of the segment is within sqrt(5² + 48²) = 48.3 m of a southern vertex:
-    coverage 1. Simplified by 5 m the zigzag is a straight line 52 m away: coverage 0.
+    The zigzag runs 2 m either side of a line 50 m north of the segment, a vertex every 10 m.
+    Exactly, every point of the segment is within sqrt(10² + 48²) = 49.0 m of a southern vertex:
+    coverage 1. Simplified by 5 m the zigzag is a straight line 52 m away: coverage 0. The bounds
+    (buffers of 50 ∓ 5.5 m around that line) are 0 and 1, so no minimum can be judged on them.
     """
-    offsets = [(x, 50 + (-2 if x % 20 else 2)) for x in range(0, 1001, 10)]
-    track = tracks.track_from_geojson(
-        {"type": "LineString", "coordinates": [list(xy) for xy in line_in_metres(*offsets).coords]},
-        [(START + datetime.timedelta(seconds=10 * index)).isoformat() for index in range(len(offsets))],
-    )
-    exact, _d = tracks.coverage_in_database(straight_segment.pk, track.line, buffer_m=50, simplify_m=0)
-    simplified, _d = tracks.coverage_in_database(straight_segment.pk, track.line, buffer_m=50)
-    assert exact == pytest.approx(1.0, abs=0.001)
-    assert simplified == pytest.approx(0.0, abs=0.001)
+    zigzag = [(x, 50 + (-2 if x % 20 else 2)) for x in range(0, 1001, 10)]
+    line = line_in_metres(*zigzag)
+    assert tracks.coverage_in_database(straight_segment.pk, line, buffer_m=50, simplify_m=0)[0] == pytest.approx(1.0)
+    assert tracks.coverage_in_database(straight_segment.pk, line, buffer_m=50)[0] == pytest.approx(0.0, abs=0.001)
+    for min_coverage in (0.05, 0.6, 1.0):
+        with django_assert_num_queries(2):
+            coverage, _distance, exact = tracks.coverage_for_verdict(straight_segment.pk, line, 50, min_coverage)
+        assert exact
+        assert coverage == pytest.approx(1.0)
 
-    def measured_coverage(min_coverage):
-        rules = {**RULES, "coverage_buffer_m": 50, "min_coverage": min_coverage}
-        return tracks.measure(track, straight_segment, track.times[0], track.times[-1], rules).coverage
-
-    assert measured_coverage(simplified + tracks.COVERAGE_EXACT_MARGIN / 2) == round(exact, 4)
-    assert measured_coverage(0.6) == round(simplified, 4)
+    # Half the segment walked 10 m north of it: coverage (500 + sqrt(50² − 10²)) / 1000 = 0.549, and
+    # the bounds, about 0.542 and 0.556, settle every minimum outside them in one statement.
+    half = line_in_metres((0, 10), (250, 10), (500, 10))
+    for min_coverage in (0.5, 0.6):
+        with django_assert_num_queries(1):
+            coverage, _distance, exact = tracks.coverage_for_verdict(straight_segment.pk, half, 50, min_coverage)
+        assert not exact
+        assert coverage == pytest.approx(0.549, abs=0.002)
+    with django_assert_num_queries(2):
+        _coverage, _distance, exact = tracks.coverage_for_verdict(straight_segment.pk, half, 50, 0.55)
+    assert exact
 
 
 def test_sustained_speed_ignores_a_one_second_jitter():
@@ -176,3 +183,19 @@ def test_patrols_stored_before_the_length_cap_record_the_distance_that_judged_th
     new.refresh_from_db()
     assert old.rules == {**old_rules, "required_distance_m": 1000}
     assert new.rules["required_distance_m"] == 420
+
+
+@pytest.mark.parametrize(
+    ("segment_length_m", "min_coverage", "required"),
+    [
+        (None, "0.60", 1000),  # no segment: the rule's own minimum
+        (5000, "0.60", 1000),
+        (1500, "0.60", 900),  # never more than the coverage rule's share of the segment
+        (688, "0.60", 413),
+        (688, "0", 688),  # coverage rule off: the whole segment
+    ],
+)
+def test_the_distance_asked_for_depends_on_the_segments_length(segment_length_m, min_coverage, required):
+    rules = PatrolRuleSet(min_coverage=Decimal(min_coverage)).as_dict(segment_length_m=segment_length_m)
+    assert rules["required_distance_m"] == required
+    assert rules["min_distance_m"] == 1000
