@@ -15,7 +15,7 @@ from django.utils import timezone
 from inspections import services
 from inspections.choices import FindingCategory, PatrolSource
 from inspections.models import Patrol, PatrolFrequency
-from inspections.tracks import Track
+from inspections.tracks import track_from_geojson
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment
 from wushui import periods
@@ -90,6 +90,10 @@ def seed_patrols(seed):
             )
             if times[-1] > now:
                 continue
+            # Read as a phone's submission is, checks included.
+            track = track_from_geojson(
+                {"type": "LineString", "coordinates": coordinates}, [moment.isoformat() for moment in times]
+            )
             findings = []
             if rng.random() < 0.12:
                 category = rng.choice(FindingCategory.values())
@@ -97,7 +101,7 @@ def seed_patrols(seed):
                     services.FindingInput(
                         category=category,
                         note=str(FindingCategory.label(category)),
-                        location=LineString(coordinates, srid=4326).interpolate_normalized(0.5),
+                        location=track.line.interpolate_normalized(0.5),
                         is_problem=rng.random() < 0.6,
                     )
                 )
@@ -107,7 +111,7 @@ def seed_patrols(seed):
                 segment=segment,
                 started_at=times[0],
                 ended_at=times[-1] + datetime.timedelta(seconds=30),
-                track=Track(LineString(coordinates, srid=4326), times, [moment.isoformat() for moment in times]),
+                track=track,
                 findings=findings,
                 source=rng.choice((PatrolSource.APP, PatrolSource.WEB)),
             )

@@ -137,8 +137,6 @@ class Patrol(models.Model):
     track = models.LineStringField(_("track"), srid=4326)
     track_times = models.JSONField(_("track times"), help_text=_("One ISO 8601 time per track point."))
     distance_m = models.FloatField(_("distance (m)"))
-    duration_s = models.PositiveIntegerField(_("duration (s)"))
-    avg_speed_kmh = models.FloatField(_("average speed (km/h)"))
     max_speed_kmh = models.FloatField(_("maximum sustained speed (km/h)"))
     coverage = models.FloatField(_("coverage"), help_text=_("Share of the segment within the buffer of the track."))
     is_valid = models.BooleanField(_("valid"))
@@ -169,6 +167,14 @@ class Patrol(models.Model):
 
     def get_absolute_url(self):
         return reverse("inspections:patrol_detail", args=[self.pk])
+
+    @property
+    def duration_s(self):
+        return tracks.duration_seconds(self.started_at, self.ended_at)
+
+    @property
+    def avg_speed_kmh(self):
+        return tracks.average_speed_kmh(self.distance_m, self.duration_s)
 
     @property
     def invalid_reason_messages(self):

@@ -69,8 +69,6 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 track=track.line,
                 track_times=track.texts,
                 distance_m=measurement.distance_m,
-                duration_s=measurement.duration_s,
-                avg_speed_kmh=measurement.avg_speed_kmh,
                 max_speed_kmh=measurement.max_speed_kmh,
                 coverage=measurement.coverage,
                 is_valid=not reasons,

@@ -45,18 +45,13 @@ class Track:
     line: LineString
     times: list  # aware datetimes, one per point
     texts: list  # the same times as ISO 8601 text with an offset, as stored
-    seconds: list = None  # the same times as POSIX seconds, for speed
-
-    def __post_init__(self):
-        if self.seconds is None:
-            self.seconds = [moment.timestamp() for moment in self.times]
+    seconds: list  # the same times as POSIX seconds, for speed
 
 
 @dataclass
 class Measurement:
     distance_m: float
     duration_s: int
-    avg_speed_kmh: float
     max_speed_kmh: float
     coverage: float
     distance_from_segment_m: float
@@ -277,17 +272,23 @@ def coverage_for_verdict(segment_id, line, buffer_m, min_coverage):
     return coverage, distance, True
 
 
+def duration_seconds(started_at, ended_at):
+    """A patrol's duration from its start and end, whole seconds, at least one."""
+    return max(1, round((ended_at - started_at).total_seconds()))
+
+
+def average_speed_kmh(distance_m, duration_s):
+    return round(distance_m / duration_s * 3.6, 2)
+
+
 def measure(track, segment, started_at, ended_at, rules):
     metric = to_metric(track.line)
-    distance = metric.length
-    duration = max(1, round((ended_at - started_at).total_seconds()))
     coverage, distance_from_segment, _exact = coverage_for_verdict(
         segment.pk, metric, rules["coverage_buffer_m"], rules["min_coverage"]
     )
     return Measurement(
-        distance_m=round(distance, 1),
-        duration_s=duration,
-        avg_speed_kmh=round(distance / duration * 3.6, 2),
+        distance_m=round(metric.length, 1),
+        duration_s=duration_seconds(started_at, ended_at),
         max_speed_kmh=round(max_sustained_speed_kmh(line_coords(metric), track.seconds), 2),
         coverage=round(coverage, 4),
         distance_from_segment_m=round(distance_from_segment, 1),

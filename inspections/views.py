@@ -38,9 +38,7 @@ class PatrolDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         patrol = self.object
-        segment = patrol.segment
-        segment.current_chiefs = []
-        features = segment_features([segment])
+        features = segment_features([patrol.segment])
         features["features"].append(feature(patrol.track, name=str(patrol), colour="purple", kind="track"))
         features["features"] += [
             feature(finding.location, name=str(FindingCategory.label(finding.category)), colour="red")
@@ -69,7 +67,6 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
         segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))
         rules = PatrolRuleSet.current()
         for segment in segments:
-            segment.current_chiefs = []
             segment.rules = rules.as_dict(segment_length_m=segment.length_m)
         context["segments"] = segments
         context["map_features"] = segment_features(segments)

@@ -93,11 +93,11 @@ def chief_directory(user):
 
 
 def segments_with_current_chiefs(segments_queryset, user):
-    """Segments plus their current appointments in two queries, for tables and map popups."""
-    segments = list(segments_queryset.select_related("water_body", "region"))
-    by_segment = {segment.pk: segment for segment in segments}
-    for segment in segments:
-        segment.current_chiefs = []
+    """Segments plus their current appointments in two queries, for tables and map popups. The
+    water body's and region's own geometries are not loaded: nothing shown next to a segment uses them."""
+    segments = list(
+        segments_queryset.select_related("water_body", "region").defer("water_body__geometry", "region__boundary")
+    )
     appointments = (
         ChiefAppointment.objects.restrict(user)
         .current()
@@ -105,7 +105,20 @@ def segments_with_current_chiefs(segments_queryset, user):
         .select_related("chief")
         .order_by("tier", "role")
     )
+    return attach_current_chiefs(segments, appointments)
+
+
+def attach_current_chiefs(segments, appointments):
+    """Sets ``segment.current_chiefs`` on each of ``segments`` from current appointments already
+    at hand (no query); an appointment loaded without its segment gets the one here."""
+    by_segment = {segment.pk: segment for segment in segments}
+    for segment in segments:
+        segment.current_chiefs = []
     for appointment in appointments:
-        appointment.segment = by_segment[appointment.segment_id]
-        appointment.segment.current_chiefs.append(appointment)
+        segment = by_segment.get(appointment.segment_id)
+        if segment is None:
+            continue
+        if not ChiefAppointment.segment.is_cached(appointment):
+            appointment.segment = segment
+        segment.current_chiefs.append(appointment)
     return segments

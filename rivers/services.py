@@ -30,7 +30,9 @@ def export_registry(job):
             _("Provincial model river"),
         ]
     )
-    for body in WaterBody.objects.restrict(user).order_by("code"):
+    water_bodies = list(WaterBody.objects.restrict(user).defer("geometry").order_by("code"))
+    segments = segments_with_current_chiefs(Segment.objects.restrict(user).defer("geometry").order_by("code"), user)
+    for body in water_bodies:
         bodies.append(
             [
                 body.code,
@@ -43,7 +45,8 @@ def export_registry(job):
                 _("Yes") if body.is_provincial_model else _("No"),
             ]
         )
-    set_progress(job, 40)
+    # The share of the rows written so far.
+    set_progress(job, round(100 * len(water_bodies) / max(1, len(water_bodies) + len(segments))))
     segments_sheet = workbook.create_sheet(_("Segments"))
     segments_sheet.append(
         [
@@ -57,7 +60,6 @@ def export_registry(job):
             _("Village tier"),
         ]
     )
-    segments = segments_with_current_chiefs(Segment.objects.restrict(user).order_by("code"), user)
     for segment in segments:
         chiefs = {tier: [] for tier in Tier.values()}
         for appointment in segment.current_chiefs:

@@ -4,7 +4,7 @@ from django.views.generic import TemplateView
 from rivers.filtersets import WaterBodyFilterSet
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment, WaterBody
-from rivers.selectors import chief_directory, chiefs_by_tier, segments_with_current_chiefs
+from rivers.selectors import attach_current_chiefs, chief_directory, chiefs_by_tier, segments_with_current_chiefs
 from wushui.generic import ScopedDetailView, ScopedListView
 
 
@@ -75,6 +75,7 @@ class ChiefDirectoryView(LoginRequiredMixin, TemplateView):
         roots, appointments = chief_directory(user)
         context["roots"] = roots
         context["chief_count"] = len({a.chief_id for a in appointments})
-        segments = segments_with_current_chiefs(Segment.objects.restrict(user), user)
-        context["map_features"] = segment_features(segments)
+        # The appointments are in hand: only the segments in scope (some have no chief) are read.
+        segments = Segment.objects.restrict(user).select_related("water_body").defer("water_body__geometry")
+        context["map_features"] = segment_features(attach_current_chiefs(list(segments), appointments))
         return context

@@ -100,8 +100,6 @@ class PatrolFactory(factory.django.DjangoModelFactory):
     track = factory.LazyAttribute(lambda patrol: patrol.segment.geometry)
     track_times = factory.LazyFunction(list)
     distance_m = 2000
-    duration_s = 1800
-    avg_speed_kmh = 4
     max_speed_kmh = 5
     coverage = 0.9
     is_valid = True

@@ -1,15 +1,20 @@
 """Running recorded jobs: claimed once, run once, the outcome kept on the row."""
 
+import datetime
 import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wushui.choices import JobKind, JobStatus
 from wushui.models import Job
 
 logger = logging.getLogger(__name__)
+
+# Exports take seconds; a job "running" this long lost its worker.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 def _runners():
@@ -28,11 +33,13 @@ def start_job(user, kind):
 
 
 def run_job(job_id):
-    """Run a pending job. A second delivery of the same message finds it claimed and does nothing."""
+    """Run a pending job. A second delivery of the same message finds it claimed and does nothing,
+    unless the worker that claimed it died: tasks are acknowledged late, so the broker delivers the
+    message again, and a job running for longer than ``STALE_AFTER`` is claimed anew."""
     # A sort of optimistic lock: only the worker whose UPDATE changes the row runs the job.
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.RUNNING, started_at=timezone.now()
-    )
+    now = timezone.now()
+    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    claimed = Job.objects.filter(claimable, pk=job_id).update(status=JobStatus.RUNNING, started_at=now)
     if claimed != 1:
         return False
     job = Job.objects.select_related("requested_by").get(pk=job_id)

@@ -3,6 +3,7 @@ from celery import shared_task
 from wushui import jobs
 
 
-@shared_task(name="wushui.run_job", acks_late=True)
+# Acknowledged late (CELERY_TASK_ACKS_LATE): a worker lost mid-job gets the message delivered again.
+@shared_task(name="wushui.run_job")
 def run_job(job_id: int):
     return jobs.run_job(job_id)

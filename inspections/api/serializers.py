@@ -59,29 +59,29 @@ class FindingInputSerializer(serializers.Serializer):
     is_problem = serializers.BooleanField(required=False, default=False)
 
 
+def _decoded(data):
+    """A value as JSON sends it: multipart forms send one as a JSON-encoded string."""
+    if not isinstance(data, str):
+        return data
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise serializers.ValidationError(_("Not valid JSON.")) from None
+
+
 class JSONValueField(serializers.JSONField):
-    """Any JSON value; multipart forms may send it as one JSON-encoded string. Checking the
-    content is left to the reader of the value (no per-item work on 1,000-point tracks)."""
+    """Any JSON value, also JSON-encoded in a form. Checking the content is left to the reader of
+    the value (no per-item work on 1,000-point tracks)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            try:
-                return json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError(_("Not valid JSON.")) from None
-        return data
+        return _decoded(data)
 
 
 class JSONListField(serializers.ListField):
-    """A list that multipart forms may send as one JSON-encoded string."""
+    """A list, also JSON-encoded in a form."""
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError(_("Not valid JSON.")) from None
-        return super().to_internal_value(data)
+        return super().to_internal_value(_decoded(data))
 
 
 class PatrolSubmitSerializer(serializers.Serializer):
@@ -171,6 +171,8 @@ class ReasonSerializer(serializers.Serializer):
 
 class PatrolListSerializer(serializers.ModelSerializer):
     chief_name = serializers.CharField(source="chief.name", read_only=True)
+    duration_s = serializers.IntegerField(read_only=True, help_text=_("From started_at to ended_at."))
+    avg_speed_kmh = serializers.FloatField(read_only=True, help_text=_("Distance over duration."))
     segment_name = serializers.CharField(source="segment.name", read_only=True)
     invalid_reasons = ReasonSerializer(many=True, read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True, help_text=_("The patrol's page."))

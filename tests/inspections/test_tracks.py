@@ -126,7 +126,6 @@ def measurement(**overrides):
     values = {
         "distance_m": 2000.0,
         "duration_s": 1800,
-        "avg_speed_kmh": 4,
         "max_speed_kmh": 6,
         "coverage": 0.9,
         "distance_from_segment_m": 3,

@@ -1,10 +1,12 @@
 """Registry export jobs: recorded rows, claimed once, scoped to their requester."""
 
+import datetime
 import io
 import os
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from wushui import jobs
@@ -45,6 +47,25 @@ def test_a_job_runs_once_even_if_delivered_twice(world):
     assert jobs.run_job(job.pk) is False
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
+
+
+def test_a_job_whose_worker_died_is_run_again_when_redelivered(world):
+    lost = timezone.now() - jobs.STALE_AFTER - datetime.timedelta(minutes=1)
+    job = Job.objects.create(
+        kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.official, status=JobStatus.RUNNING, started_at=lost
+    )
+    busy = Job.objects.create(
+        kind=JobKind.REGISTRY_EXPORT,
+        requested_by=world.users.official,
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+    )
+    assert jobs.run_job(job.pk) is True
+    assert jobs.run_job(busy.pk) is False
+    job.refresh_from_db()
+    busy.refresh_from_db()
+    assert (job.status, job.progress) == (JobStatus.COMPLETED, 100)
+    assert busy.status == JobStatus.RUNNING
 
 
 def test_a_failing_job_records_its_error(world, monkeypatch):
