@@ -180,7 +180,7 @@ def test_unfinished_patrol_resumes_after_a_reload(phone, world):
 
     phone.reload()
     expect(phone.locator("#resume")).to_be_visible()
-    expect(phone.locator("#resume-text")).to_contain_text("4")
+    expect(phone.locator("#resume-text")).to_contain_text("(4 positions recorded)")
     phone.click("#resume-patrol")
     expect(phone.locator("#stat-points")).to_have_text("4")
     walk(phone, coordinates[3:], times[3:])
@@ -307,8 +307,7 @@ def test_the_sign_in_page_drops_the_offline_copy_of_an_expired_session(phone, wo
     # The service worker forgets the page as soon as the server sends the browser to sign in ...
     assert phone.evaluate("fetch(location.pathname, {redirect: 'manual'}).then((r) => r.type)") == "opaqueredirect"
     kept = "caches.open(document.getElementById('patrol-recorder').dataset.offlineCache).then((c) => c.keys())"
-    phone.wait_for_function(f"{kept}.then((keys) => keys.length > 0 && !keys.some((r) => r.url === location.href))")
-    assert phone.evaluate(f"{kept}.then((keys) => keys.some((r) => r.url === location.href))") is False
+    wait_until(phone, f"{kept}.then((keys) => keys.length > 0 && !keys.some((r) => r.url === location.href))")
     # ... and the sign-in page drops every copy.
     phone.goto("/patrols/record/")
     phone.wait_for_url("**/login/?next=/patrols/record/")
@@ -324,9 +323,15 @@ def test_signing_out_drops_the_offline_copy(phone, world):
     wait_for_offline_copies(phone, 0)
 
 
-def wait_for_offline_copies(page, count, timeout_s=5):
+def wait_for_offline_copies(page, count):
     """Waits until the browser holds ``count`` caches; the scripts drop them asynchronously."""
+    wait_until(page, f"caches.keys().then((names) => names.length === {count})")
+
+
+def wait_until(page, expression, timeout_s=5):
+    """Polls ``expression`` (it may be a promise, which ``page.wait_for_function`` would not await)
+    until it is true."""
     deadline = time.monotonic() + timeout_s
-    while (held := page.evaluate("caches.keys().then((names) => names.length)")) != count:
-        assert time.monotonic() < deadline, f"{held} offline copies, expected {count}"
+    while page.evaluate(expression) is not True:
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
         page.wait_for_timeout(100)

@@ -1,8 +1,16 @@
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
+from inspections.choices import ProblemSource
+from inspections.models import Finding, PatrolPhoto, Problem
+from tests.factories import PatrolFactory
 from tests.inspections.tracks import body, track_along
 
 
@@ -19,3 +27,36 @@ def patrol_body(world):
         return body(segment, coordinates, times, **extra)
 
     return make
+
+
+@pytest.fixture
+def patrol_with_evidence(world):
+    """A stored patrol by chief A1 with ``findings`` findings, each a problem with a photo."""
+
+    def make(findings):
+        patrol = PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
+        for index in range(findings):
+            problem = Problem.objects.create(
+                segment=patrol.segment, category="bank", description=f"Problem {index}", source=ProblemSource.PATROL
+            )
+            finding = Finding.objects.create(patrol=patrol, category="bank", note=f"Note {index}", problem=problem)
+            buffer = io.BytesIO()
+            Image.new("RGB", (8, 8)).save(buffer, format="PNG")
+            PatrolPhoto.objects.create(
+                patrol=patrol, finding=finding, image=SimpleUploadedFile(f"{index}.png", buffer.getvalue())
+            )
+        return patrol
+
+    return make
+
+
+@pytest.fixture
+def queries_to_get():
+    """How many queries a client's GET of a URL takes (it must answer 200)."""
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    return count
