@@ -7,6 +7,8 @@
     purple: "#8250df", indigo: "#4b3fd1", cyan: "#0aa2c0", yellow: "#bf8700", brown: "#8c5a2b", grey: "#6e7781"
   };
 
+  window.wushuiColours = COLOURS;
+
   function escapeHtml(text) {
     var div = document.createElement("div");
     div.textContent = text == null ? "" : String(text);

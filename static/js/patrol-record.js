@@ -18,7 +18,9 @@
   const PHOTO_QUALITY = 0.8;
   // The `online` event misses captive portals and flaky mobile data, so also retry on a timer.
   const RETRY_EVERY_MS = 2 * 60 * 1000;
-  const TRACK_COLOUR = "#8250df";
+  // The palette of map.js: the track and findings as the patrol's page draws them.
+  const TRACK_COLOUR = window.wushuiColours.purple;
+  const FINDING_COLOUR = window.wushuiColours.red;
   // Close enough to see which bank one walks on, far enough to see the next bend.
   const WALKING_ZOOM = 16;
 
@@ -81,7 +83,6 @@
     }
     const ofPatrol = (uuid) => IDBKeyRange.bound([uuid], [uuid, []]);
     return {
-      persistent: true,
       put: (name, record) => run(name, "readwrite", (tx) => tx.objectStore(name).put(record)),
       all: (name) => run(name, "readonly", (tx) => tx.objectStore(name).getAll()),
       ofPatrol: (name, uuid) => run(name, "readonly", (tx) => tx.objectStore(name).getAll(ofPatrol(uuid))),
@@ -101,7 +102,6 @@
     const id = (name, record) => JSON.stringify(keyOf(name, record));
     const ofPatrol = (name, uuid) => [...data[name].values()].filter((record) => record.patrol === uuid);
     return {
-      persistent: false,
       put: async (name, record) => void data[name].set(id(name, record), record),
       all: async (name) => [...data[name].values()],
       ofPatrol: async (name, uuid) => ofPatrol(name, uuid).sort((a, b) => a.seq - b.seq),
@@ -134,13 +134,8 @@
     if (window.crypto && crypto.randomUUID) {
       return crypto.randomUUID();
     }
-    // randomUUID needs a secure context and a recent browser: build a version 4 UUID by hand.
-    const bytes = new Uint8Array(16);
-    if (window.crypto && crypto.getRandomValues) {
-      crypto.getRandomValues(bytes);
-    } else {
-      bytes.forEach((_, index) => (bytes[index] = Math.floor(Math.random() * 256)));
-    }
+    // Browsers older than randomUUID: a version 4 UUID from getRandomValues.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -204,7 +199,9 @@
 
   let store = null;
   // The patrol being recorded, with its track kept in memory for drawing and figures.
-  const recording = { patrol: null, points: [], times: [], watchId: null, ticker: null, wakeLock: null };
+  // `walked` grows with each position instead of being summed again every second.
+  const idle = { patrol: null, points: [], walked: 0, lastTime: 0, watchId: null, ticker: null, wakeLock: null };
+  const recording = { ...idle };
   // Finished patrols not yet (fully) accepted by the server, by uuid.
   const outbox = new Map();
   // Patrols with a request in flight: the online event, the timer and the button must not send twice.
@@ -213,28 +210,17 @@
 
   /* ---------- Map ---------- */
 
-  // django-leaflet builds the map on window load and announces it with `map:init` before it sets
-  // window.leafletmapmap, so listen for the event unless the map already exists.
-  function whenMapReady(callback) {
-    if (window.leafletmapmap) {
-      callback(window.leafletmapmap);
-      return;
-    }
-    window.addEventListener("map:init", (event) => {
-      if (event.detail && event.detail.id === "map") {
-        callback(event.detail.map);
-      }
-    });
-  }
-
   const latLng = ([lon, lat]) => [lat, lon];
+
+  // The map's callback (components/map.html): the segments first, then the track above them.
+  window.wushuiRecorderMap = (map) => {
+    window.wushuiDrawFeatures(map);
+    setUpMapLayers(map);
+  };
 
   function setUpMapLayers(map) {
     mapLayers.map = map;
-    // Our own pane above the overlay pane: map.js draws the segments after `map:init`, and the
-    // track must not disappear under its own river.
-    map.createPane("patrol").style.zIndex = 450;
-    mapLayers.track = L.polyline([], { pane: "patrol", color: TRACK_COLOUR, weight: 6, opacity: 1 }).addTo(map);
+    mapLayers.track = L.polyline([], { color: TRACK_COLOUR, weight: 6, opacity: 1 }).addTo(map);
     mapLayers.findings = L.layerGroup().addTo(map);
     redrawMap();
   }
@@ -257,7 +243,7 @@
 
   function addFindingMarker(finding) {
     if (mapLayers.map && finding.location) {
-      L.circleMarker(latLng(finding.location), { pane: "patrol", radius: 7, color: "#cf222e", fillOpacity: 0.8 }).addTo(
+      L.circleMarker(latLng(finding.location), { radius: 7, color: FINDING_COLOUR, fillOpacity: 0.8 }).addTo(
         mapLayers.findings
       );
     }
@@ -270,7 +256,6 @@
     }
     if (!mapLayers.here) {
       mapLayers.here = L.circleMarker(latLng(last), {
-        pane: "patrol",
         radius: 8,
         color: "#fff",
         weight: 3,
@@ -290,18 +275,6 @@
   function zoomTo(point) {
     if (mapLayers.map) {
       mapLayers.map.setView(latLng(point), Math.max(mapLayers.map.getZoom(), WALKING_ZOOM));
-    }
-  }
-
-  // A finished patrol's track stays on the map beside its verdict; a discarded one goes.
-  function clearMapTrack() {
-    if (mapLayers.map) {
-      mapLayers.track.setLatLngs([]);
-      mapLayers.findings.clearLayers();
-      if (mapLayers.here) {
-        mapLayers.here.remove();
-        mapLayers.here = null;
-      }
     }
   }
 
@@ -347,11 +320,11 @@
       storageFailed();
     }
     showNotice("");
-    beginRecording(patrol, [], []);
+    beginRecording(patrol, [], patrol.startedAt);
   }
 
-  function beginRecording(patrol, points, times) {
-    Object.assign(recording, { patrol, points, times });
+  function beginRecording(patrol, points, lastTime) {
+    Object.assign(recording, { patrol, points, walked: trackLength(points), lastTime });
     $("live-segment").textContent = patrol.segmentLabel;
     showScreen("recording");
     $("finish-confirm").hidden = true;
@@ -361,8 +334,9 @@
     if (points.length) {
       zoomTo(points[points.length - 1]);
     }
-    updateFigures();
-    recording.ticker = setInterval(updateFigures, 1000);
+    updateTrackFigures();
+    updateClock();
+    recording.ticker = setInterval(updateClock, 1000);
     watchPosition();
     keepScreenOn();
   }
@@ -375,7 +349,7 @@
     if (recording.wakeLock) {
       recording.wakeLock.release().catch(() => {});
     }
-    Object.assign(recording, { patrol: null, points: [], times: [], watchId: null, ticker: null, wakeLock: null });
+    Object.assign(recording, idle, { points: [] });
     closeFindingForm();
   }
 
@@ -400,15 +374,18 @@
     setGpsStatus(text("gps_ok", { accuracy: rounded }));
     // Seven decimals is about 1 cm: enough for GPS, and it makes "the same position" exact.
     const point = [Number(longitude.toFixed(7)), Number(latitude.toFixed(7))];
-    const { points, times, patrol } = recording;
+    const { points, patrol } = recording;
     const last = points[points.length - 1];
     if (last && last[0] === point[0] && last[1] === point[1]) {
       return;
     }
     // The server refuses times that go backwards; a phone clock corrected mid-patrol must not cause that.
-    const time = Math.max(Date.now(), times.length ? times[times.length - 1] : patrol.startedAt);
+    const time = Math.max(Date.now(), recording.lastTime);
     points.push(point);
-    times.push(time);
+    recording.lastTime = time;
+    if (last) {
+      recording.walked += metresBetween(last, point);
+    }
     const record = { patrol: patrol.uuid, seq: points.length - 1, lon: point[0], lat: point[1], time };
     store.put("points", record).catch(storageFailed);
     if (mapLayers.map) {
@@ -418,7 +395,7 @@
       }
       moveHereMarker();
     }
-    updateFigures();
+    updateTrackFigures();
   }
 
   function gpsFailed(error) {
@@ -436,17 +413,20 @@
   }
 
   // How far the patrol is from the rules' minimums; a patrol recorded before they were shown has none.
-  function progress() {
-    const { patrol, points } = recording;
-    const walked = trackLength(points);
-    const elapsedS = (Date.now() - patrol.startedAt) / 1000;
-    const known = (value) => Number.isFinite(value) && value > 0;
-    return {
-      walked,
-      elapsedS,
-      minutesShort: known(patrol.minDurationMin) && elapsedS < patrol.minDurationMin * 60,
-      metresShort: known(patrol.requiredDistanceM) && walked < patrol.requiredDistanceM,
-    };
+  const known = (value) => Number.isFinite(value) && value > 0;
+
+  function elapsedS() {
+    return (Date.now() - recording.patrol.startedAt) / 1000;
+  }
+
+  function minutesShort() {
+    const minutes = recording.patrol.minDurationMin;
+    return known(minutes) && elapsedS() < minutes * 60;
+  }
+
+  function metresShort() {
+    const metres = recording.patrol.requiredDistanceM;
+    return known(metres) && recording.walked < metres;
   }
 
   function showGoal(id, goal, met) {
@@ -455,18 +435,24 @@
     stat.classList.toggle("met", Boolean(goal) && met);
   }
 
-  function updateFigures() {
+  // On each position: the count, the distance and its goal.
+  function updateTrackFigures() {
+    const { patrol } = recording;
+    $("stat-points").textContent = String(recording.points.length);
+    $("stat-distance").textContent = (recording.walked / 1000).toFixed(2);
+    const metres = patrol.requiredDistanceM;
+    showGoal("goal-distance", known(metres) ? text("goal_km", { km: (metres / 1000).toFixed(2) }) : "", !metresShort());
+  }
+
+  // Every second: the time and its goal.
+  function updateClock() {
     const { patrol } = recording;
     if (!patrol) {
       return;
     }
-    const { walked, elapsedS, minutesShort, metresShort } = progress();
-    $("stat-points").textContent = String(recording.points.length);
-    $("stat-distance").textContent = (walked / 1000).toFixed(2);
-    $("stat-elapsed").textContent = formatDuration(elapsedS);
-    const km = patrol.requiredDistanceM ? (patrol.requiredDistanceM / 1000).toFixed(2) : "";
-    showGoal("goal-distance", km && text("goal_km", { km }), !metresShort);
-    showGoal("goal-elapsed", patrol.minDurationMin ? text("goal_minutes", { minutes: patrol.minDurationMin }) : "", !minutesShort);
+    $("stat-elapsed").textContent = formatDuration(elapsedS());
+    const minutes = patrol.minDurationMin;
+    showGoal("goal-elapsed", known(minutes) ? text("goal_minutes", { minutes }) : "", !minutesShort());
   }
 
   // Phones stop reporting positions to a page whose screen went dark; ask to keep it on.
@@ -488,20 +474,17 @@
       showNotice(text("need_points"), true);
     }
     const { patrol } = recording;
-    const { walked, elapsedS, minutesShort, metresShort } = progress();
     const shortfall = [];
-    if (minutesShort) {
-      shortfall.push(text("short_minutes", { elapsed: Math.floor(elapsedS / 60), minutes: patrol.minDurationMin }));
+    if (minutesShort()) {
+      shortfall.push(text("short_minutes", { elapsed: Math.floor(elapsedS() / 60), minutes: patrol.minDurationMin }));
     }
-    if (metresShort) {
-      shortfall.push(text("short_metres", { walked: Math.floor(walked), metres: patrol.requiredDistanceM }));
+    if (metresShort()) {
+      shortfall.push(text("short_metres", { walked: Math.floor(recording.walked), metres: patrol.requiredDistanceM }));
     }
     const warning = $("finish-short");
-    if (warning) {
-      warning.replaceChildren(element("span", "", text("short_of_rules")), element("ul"));
-      shortfall.forEach((item) => warning.lastChild.append(element("li", "", item)));
-      warning.hidden = !shortfall.length;
-    }
+    warning.replaceChildren(element("span", "", text("short_of_rules")), element("ul"));
+    shortfall.forEach((item) => warning.lastChild.append(element("li", "", item)));
+    warning.hidden = !shortfall.length;
     $("recording-actions").hidden = true;
     $("finish-confirm").hidden = false;
     $("confirm-finish").disabled = recording.points.length < 2;
@@ -514,12 +497,12 @@
   }
 
   async function finishPatrol() {
-    const { patrol, times } = recording;
-    if (!patrol || times.length < 2) {
+    const { patrol, points } = recording;
+    if (!patrol || points.length < 2) {
       return;
     }
     // The server needs ended_at after started_at and after the last position.
-    patrol.endedAt = Math.max(Date.now(), times[times.length - 1], patrol.startedAt + 1000);
+    patrol.endedAt = Math.max(Date.now(), recording.lastTime, patrol.startedAt + 1000);
     patrol.state = "queued";
     stopRecording();
     showNotice("");
@@ -547,7 +530,7 @@
     const { patrol } = recording;
     if (patrol && (await discardPatrol(patrol.uuid))) {
       stopRecording();
-      clearMapTrack();
+      redrawMap();
       showNotice("");
       showScreen("setup");
     }
@@ -902,7 +885,6 @@
     const state = outboxState(patrol);
     const item = element("li");
     item.dataset.state = state;
-    item.dataset.uuid = patrol.uuid;
     item.append(
       element("strong", "", text("outbox_title", { segment: patrol.segmentLabel, time: formatTime(patrol.startedAt) }))
     );
@@ -953,7 +935,7 @@
       problems: findings.filter((finding) => finding.problem).length,
     });
     patrol.refusedPhotos.forEach((message) => field("photo-errors").append(element("li", "", message)));
-    field("link").href = `${root.dataset.patrolListUrl}${result.id}/`;
+    field("link").href = result.url;
     $("verdicts").prepend(card);
     card.scrollIntoView({ block: "start" });
   }
@@ -970,10 +952,11 @@
     showScreen("resume");
     $("resume-patrol").onclick = () => {
       showNotice("");
+      const lastTime = points.length ? points[points.length - 1].time : patrol.startedAt;
       beginRecording(
         patrol,
         points.map((point) => [point.lon, point.lat]),
-        points.map((point) => point.time)
+        lastTime
       );
     };
     $("discard-unfinished").onclick = async () => {
@@ -1056,7 +1039,6 @@
   }
 
   async function start() {
-    whenMapReady(setUpMapLayers);
     keepForOffline();
     if (!navigator.geolocation || !window.isSecureContext) {
       showNotice(text("gps_unsupported"), true);
