@@ -2,13 +2,13 @@
 
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from rivers.choices import WaterBodyKind, WaterClass
 from rivers.models import Segment, WaterBody
 from rivers.selectors import segments_with_current_chiefs
+from wushui import periods
 from wushui.choices import Tier
 from wushui.jobs import set_progress
 
@@ -76,4 +76,4 @@ def export_registry(job):
         )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return f"registry-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", buffer.getvalue()
+    return f"registry-{periods.local_date():%Y%m%d}-{job.pk}.xlsx", buffer.getvalue()

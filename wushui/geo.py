@@ -58,9 +58,6 @@ def to_metric(geometry):
 
 def from_metric(geometry):
     """A copy of a metric-CRS ``geometry`` in EPSG:4326."""
-    if geometry.srid is None:
-        geometry = geometry.clone()
-        geometry.srid = settings.METRIC_SRID
     return _transform(geometry, 4326)
 
 

@@ -8,9 +8,7 @@ and 21 to the end of the month.
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +73,7 @@ class Period:
 
 
 def _zone():
-    return ZoneInfo(settings.TIME_ZONE)
+    return timezone.get_default_timezone()
 
 
 def _local_midnight(day):
@@ -93,7 +91,7 @@ def _first_of_next_month(day):
 
 def local_date(moment=None):
     """The local calendar date of an aware datetime (now by default)."""
-    return timezone.localtime(moment or timezone.now(), _zone()).date()
+    return timezone.localdate(moment)
 
 
 def period_containing(kind, day):
