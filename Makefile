@@ -30,6 +30,7 @@ assets:
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
 
 # Needs PostGIS: DATABASE_URL=postgis://... (default database wushui_bench on 127.0.0.1).
 benchmark: venv

@@ -6,6 +6,7 @@ from wushui.choices import ChoiceSet
 class FindingCategory(ChoiceSet):
     """Patrol finding categories as used by Zhejiang's river-chief app (河长云)."""
 
+    badge = "finding_category"
     WATER_BODY = "water_body"
     WATER_SURFACE = "water_surface"
     MID_RIVER = "mid_river"
@@ -27,6 +28,7 @@ class FindingCategory(ChoiceSet):
 
 
 class PatrolSource(ChoiceSet):
+    badge = "patrol_source"
     WEB = "web"
     APP = "app"
     GPX = "gpx"
@@ -40,6 +42,7 @@ class PatrolSource(ChoiceSet):
 
 
 class ProblemSource(ChoiceSet):
+    badge = "problem_source"
     PATROL = "patrol"
     PUBLIC = "public"
     SUPERVISION = "supervision"
@@ -57,5 +60,6 @@ class ProblemSource(ChoiceSet):
 class ProblemStatus(ChoiceSet):
     """The workflow's states; this module only registers problems, the workflow moves them on."""
 
+    badge = "problem_status"
     REGISTERED = "registered"
     CHOICES = ((REGISTERED, _("Registered"), "grey"),)

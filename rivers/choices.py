@@ -6,6 +6,7 @@ from wushui.choices import ChoiceSet
 class WaterBodyKind(ChoiceSet):
     """河湖库塘 plus canals; rivers and canals are measured by length, the others by area."""
 
+    badge = "kind"
     RIVER = "river"
     CANAL = "canal"
     LAKE = "lake"
@@ -24,6 +25,7 @@ class WaterBodyKind(ChoiceSet):
 class WaterClass(ChoiceSet):
     """Surface-water classes of GB 3838-2002; 劣V (worse than V) is stored as 6."""
 
+    badge = "water_class"
     I = 1  # noqa: E741 - the standard's own name
     II = 2
     III = 3
@@ -49,6 +51,7 @@ class WaterClass(ChoiceSet):
 class ChiefRole(ChoiceSet):
     """The river chief (河长) and the related posts some segments also have."""
 
+    badge = "chief_role"
     CHIEF = "chief"
     POLICE_CHIEF = "police_chief"
     INSPECTOR = "inspector"

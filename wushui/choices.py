@@ -1,12 +1,26 @@
-"""Choice sets that carry a badge colour with each value, for lists and maps."""
+"""Choice sets that carry a badge colour with each value, for lists and maps.
+
+A choice set that names a ``badge`` registers itself under that name, so that templates find it
+(``{% badge "tier" value %}``) without the core importing the app that defines it.
+"""
 
 from django.utils.translation import gettext_lazy as _
+
+BADGES: dict[str, type["ChoiceSet"]] = {}
 
 
 class ChoiceSet:
     """A fixed list of ``(value, label, colour)``; colours are Bootstrap-like names used by the CSS."""
 
     CHOICES: tuple = ()
+    badge: str = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.badge:
+            if BADGES.get(cls.badge, cls) is not cls:
+                raise TypeError(f"Badge {cls.badge!r} is taken by {BADGES[cls.badge].__qualname__}")
+            BADGES[cls.badge] = cls
 
     @classmethod
     def choices(cls):
@@ -26,6 +40,7 @@ class ChoiceSet:
 
 
 class RegionLevel(ChoiceSet):
+    badge = "level"
     DISTRICT = "district"
     STREET = "street"
     VILLAGE = "village"
@@ -40,6 +55,7 @@ class RegionLevel(ChoiceSet):
 class Tier(ChoiceSet):
     """The tier of a river chief or of the responsibility for a water body (区级 / 街道级 / 村级)."""
 
+    badge = "tier"
     DISTRICT = "district"
     STREET = "street"
     VILLAGE = "village"
@@ -53,6 +69,7 @@ class Tier(ChoiceSet):
 
 
 class Role(ChoiceSet):
+    badge = "role"
     DISTRICT_ADMIN = "district_admin"
     DISTRICT_OFFICIAL = "district_official"
     STREET_OFFICIAL = "street_official"
@@ -68,6 +85,7 @@ class Role(ChoiceSet):
 
 
 class UnitKind(ChoiceSet):
+    badge = "unit_kind"
     OFFICE = "office"
     DEPARTMENT = "department"
     STREET_OFFICE = "street_office"
@@ -85,6 +103,7 @@ class UnitKind(ChoiceSet):
 class Domain(ChoiceSet):
     """What a department user works on."""
 
+    badge = "domain"
     WATER_QUALITY = "water_quality"
     OUTLETS = "outlets"
     PROJECTS = "projects"
@@ -98,6 +117,7 @@ class Domain(ChoiceSet):
 
 
 class JobStatus(ChoiceSet):
+    badge = "job_status"
     PENDING = "pending"
     RUNNING = "running"
     COMPLETED = "completed"
@@ -109,8 +129,3 @@ class JobStatus(ChoiceSet):
         (FAILED, _("Failed"), "red"),
     )
     FINISHED = (COMPLETED, FAILED)
-
-
-class JobKind(ChoiceSet):
-    REGISTRY_EXPORT = "registry_export"
-    CHOICES = ((REGISTRY_EXPORT, _("River registry export (Excel)"), "teal"),)

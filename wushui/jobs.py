@@ -1,14 +1,21 @@
-"""Running recorded jobs: claimed once, run once, the outcome kept on the row."""
+"""Recorded jobs: kinds registered by the apps that run them, each job claimed once, run once, the
+outcome kept on the row.
+
+An app registers its kinds when it is ready (``register_kind`` in its ``jobs`` module, imported by its
+``AppConfig.ready``); the core never names them, and a new kind needs no core migration.
+"""
 
 import datetime
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from wushui.choices import JobKind, JobStatus
+from wushui.choices import JobStatus
 from wushui.models import Job
 
 logger = logging.getLogger(__name__)
@@ -17,10 +24,28 @@ logger = logging.getLogger(__name__)
 STALE_AFTER = datetime.timedelta(minutes=15)
 
 
-def _runners():
-    from rivers.services import export_registry
+@dataclass(frozen=True)
+class JobKind:
+    """What a kind of job is called and what runs it: ``runner(job)`` returns ``(filename, bytes)``."""
 
-    return {JobKind.REGISTRY_EXPORT: export_registry}
+    code: str
+    label: str
+    runner: Callable
+
+
+KINDS: dict[str, JobKind] = {}
+
+
+def register_kind(code, label, runner):
+    if code in KINDS and KINDS[code].runner is not runner:
+        raise ValueError(f"Job kind {code!r} is registered twice")
+    KINDS[code] = JobKind(code, label, runner)
+    return code
+
+
+def kind_label(code):
+    kind = KINDS.get(code)
+    return kind.label if kind else code
 
 
 def start_job(user, kind):
@@ -44,7 +69,9 @@ def run_job(job_id):
         return False
     job = Job.objects.select_related("requested_by").get(pk=job_id)
     try:
-        filename, content = _runners()[job.kind](job)
+        if job.kind not in KINDS:
+            raise LookupError(f"No runner is registered for jobs of kind {job.kind!r}")
+        filename, content = KINDS[job.kind].runner(job)
     except Exception as exc:
         logger.exception("job %s failed", job_id)
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from wushui.choices import Domain, JobKind, JobStatus, RegionLevel, Role, UnitKind
+from wushui.choices import Domain, JobStatus, RegionLevel, Role, UnitKind
 from wushui.geo import validate_geometry
 from wushui.scoping import ScopedQuerySet, scope_region_ids
 
@@ -198,7 +198,7 @@ class JobQuerySet(ScopedQuerySet):
 class Job(models.Model):
     """A background job (an export, a report) recorded as a row, so the page can follow it."""
 
-    kind = models.CharField(_("kind"), max_length=30, choices=JobKind.choices())
+    kind = models.CharField(_("kind"), max_length=30, help_text=_("A kind registered by the app that runs it."))
     status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices(), default=JobStatus.PENDING)
     requested_by = models.ForeignKey(
         User, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="jobs"
@@ -219,10 +219,16 @@ class Job(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="wushui_job_status_created")]
 
     def __str__(self):
-        return f"{JobKind.label(self.kind)} #{self.pk}"
+        return f"{self.kind_label} #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("job_detail", args=[self.pk])
+
+    @property
+    def kind_label(self):
+        from wushui.jobs import kind_label
+
+        return kind_label(self.kind)
 
     @property
     def is_finished(self):

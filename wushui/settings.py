@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "wushui",
     "rivers",
     "inspections",
+    "projects",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

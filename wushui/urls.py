@@ -7,22 +7,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from wushui import views
 
+# Each app brings its pages and its API routes; the project includes them by name (no import of an app here).
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", include("dashboard.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("regions/", views.RegionListView.as_view(), name="region_list"),
-    path("regions/<int:pk>/", views.RegionDetailView.as_view(), name="region_detail"),
-    path("units/", views.UnitListView.as_view(), name="unit_list"),
-    path("units/<int:pk>/", views.UnitDetailView.as_view(), name="unit_detail"),
+    path("", include("rivers.region_urls")),
     path("rivers/", include("rivers.urls")),
     path("patrols/", include("inspections.urls")),
-    path("jobs/registry-export/", views.RegistryExportView.as_view(), name="registry_export"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("wushui.api.urls")),
+    path("api/v1/", include("rivers.api.urls")),
+    path("api/v1/", include("inspections.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),

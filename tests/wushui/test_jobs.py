@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from rivers.jobs import REGISTRY_EXPORT
 from wushui import jobs
-from wushui.choices import JobKind, JobStatus
+from wushui.choices import JobStatus
 from wushui.models import Job
 
 
@@ -42,7 +43,7 @@ def test_street_official_exports_their_scope_to_excel(client, world, django_capt
 
 
 def test_a_job_runs_once_even_if_delivered_twice(world):
-    job = Job.objects.create(kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.official)
+    job = Job.objects.create(kind=REGISTRY_EXPORT, requested_by=world.users.official)
     assert jobs.run_job(job.pk) is True
     assert jobs.run_job(job.pk) is False
     job.refresh_from_db()
@@ -52,10 +53,10 @@ def test_a_job_runs_once_even_if_delivered_twice(world):
 def test_a_job_whose_worker_died_is_run_again_when_redelivered(world):
     lost = timezone.now() - jobs.STALE_AFTER - datetime.timedelta(minutes=1)
     job = Job.objects.create(
-        kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.official, status=JobStatus.RUNNING, started_at=lost
+        kind=REGISTRY_EXPORT, requested_by=world.users.official, status=JobStatus.RUNNING, started_at=lost
     )
     busy = Job.objects.create(
-        kind=JobKind.REGISTRY_EXPORT,
+        kind=REGISTRY_EXPORT,
         requested_by=world.users.official,
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
@@ -72,15 +73,15 @@ def test_a_failing_job_records_its_error(world, monkeypatch):
     def broken(job):
         raise ValueError("disk full")
 
-    monkeypatch.setattr(jobs, "_runners", lambda: {JobKind.REGISTRY_EXPORT: broken})
-    job = Job.objects.create(kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.official)
+    monkeypatch.setitem(jobs.KINDS, "broken_export", jobs.JobKind("broken_export", "Broken export", broken))
+    job = Job.objects.create(kind="broken_export", requested_by=world.users.official)
     assert jobs.run_job(job.pk) is False
     job.refresh_from_db()
     assert (job.status, job.error) == (JobStatus.FAILED, "disk full")
 
 
 def test_other_peoples_jobs_are_404(client, world):
-    job = Job.objects.create(kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.street_a)
+    job = Job.objects.create(kind=REGISTRY_EXPORT, requested_by=world.users.street_a)
     client.force_login(world.users.street_b)
     assert client.get(job.get_absolute_url()).status_code == 404
     assert client.get(reverse("job_download", args=[job.pk])).status_code == 404
@@ -108,7 +109,7 @@ def test_a_real_worker_runs_the_export_through_redis(world, settings):
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            job = Job.objects.create(kind=JobKind.REGISTRY_EXPORT, requested_by=world.users.official)
+            job = Job.objects.create(kind=REGISTRY_EXPORT, requested_by=world.users.official)
             result = run_job.delay(job.pk)
             assert result.get(timeout=30) is True
     finally:
@@ -116,3 +117,17 @@ def test_a_real_worker_runs_the_export_through_redis(world, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.COMPLETED
     assert len(workbook_rows(job, 1)) == 1 + 3
+
+
+def test_a_job_of_an_unregistered_kind_fails_with_a_clear_error(world):
+    job = Job.objects.create(kind="no_such_kind", requested_by=world.users.official)
+    assert jobs.run_job(job.pk) is False
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "no_such_kind" in job.error
+
+
+def test_an_app_registers_its_own_job_kinds():
+    assert jobs.KINDS[REGISTRY_EXPORT].label
+    with pytest.raises(ValueError, match="registered twice"):
+        jobs.register_kind(REGISTRY_EXPORT, "Another", lambda job: ("x", b""))

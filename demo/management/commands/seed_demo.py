@@ -13,11 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from demo import geography
 from inspections.demo import seed_patrols
 from inspections.models import Patrol, Problem
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
-from wushui import demo_data
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
 from wushui.geo import to_metric
 from wushui.models import Region, Unit, User
@@ -74,10 +74,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, **options):
         try:
-            geography = demo_data.build_geography()
+            drawn = geography.build_geography()
         except ValueError as error:
             raise CommandError(f"The demo map could not be drawn: {error}") from error
-        seeder = Seeder(geography, seed)
+        seeder = Seeder(drawn, seed)
         try:
             with transaction.atomic():
                 seeder.run()
@@ -208,7 +208,7 @@ class Seeder:
                 "phone": self.office_phone(),
                 "duties": duties,
             }
-            for name, short_name, kind, duties in demo_data.UNITS
+            for name, short_name, kind, duties in geography.UNITS
         ]
         rows += [
             {
@@ -219,7 +219,7 @@ class Seeder:
                 "phone": self.office_phone(),
                 "duties": "属地包干：辖区河道巡查管护、入河排污口标识与整治、清淤保洁。",
             }
-            for street in demo_data.STREETS
+            for street in geography.STREETS
         ]
         return self.writer.upsert(Unit, "name", rows)
 
@@ -265,8 +265,8 @@ class Seeder:
 
     def person_name(self):
         while True:
-            given = "".join(self.rng.choice(demo_data.GIVEN_NAME_CHARACTERS) for _ in range(self.rng.choice((1, 2, 2))))
-            name = self.rng.choice(demo_data.SURNAMES) + given
+            given = "".join(self.rng.choice(geography.GIVEN_NAME_CHARACTERS) for _ in range(self.rng.choice((1, 2, 2))))
+            name = self.rng.choice(geography.SURNAMES) + given
             if name not in self.taken_names:
                 self.taken_names.add(name)
                 return name
@@ -298,7 +298,7 @@ class Seeder:
 
     def plan_people(self):
         """Everybody the demo needs, and the appointments of the chiefs, without touching the database."""
-        district = demo_data.DISTRICT_CODE
+        district = geography.DISTRICT_CODE
         people = [
             Person(
                 "admin",
@@ -321,7 +321,7 @@ class Seeder:
                 "yongzhong",
                 self.person_name(),
                 Role.STREET_OFFICIAL,
-                demo_data.STREETS[0].code,
+                geography.STREETS[0].code,
                 self.mobile_phone(),
                 unit_name="永中街道办事处",
             ),
@@ -339,16 +339,16 @@ class Seeder:
         district_bodies = [shape for shape in self.geography.water_bodies if shape.spec.tier == Tier.DISTRICT]
         leaders = {
             shape.spec.code: self.chief(f"chief_d{number:02d}", district, post, self.day(2021, (9, 12)))
-            for number, (shape, post) in enumerate(zip(district_bodies, demo_data.DISTRICT_POSTS, strict=True), start=1)
+            for number, (shape, post) in enumerate(zip(district_bodies, geography.DISTRICT_POSTS, strict=True), start=1)
         }
-        district_police = self.chief("chief_p00", district, demo_data.DISTRICT_POLICE_POST, self.day(2021))
+        district_police = self.chief("chief_p00", district, geography.DISTRICT_POLICE_POST, self.day(2021))
         # The predecessor left before any of today's leaders took office.
         first_leader_since = min(leader.since for leader in leaders.values())
         district_former = self.chief("chief_d_former", district, "龙湾区副区长", self.day(2017))
         district_former.until = first_leader_since - timedelta(days=self.rng.randint(5, 40))
 
         street_chiefs, street_formers, police, village_chiefs = {}, {}, {}, {}
-        for number, street in enumerate(demo_data.STREETS, start=1):
+        for number, street in enumerate(geography.STREETS, start=1):
             secretary = self.chief(
                 "chief_yongzhong" if street.slug == "yongzhong" else f"chief_s{number:02d}_1",
                 street.code,
@@ -373,7 +373,7 @@ class Seeder:
             )
             former.until = min(secretary.since, director.since) - timedelta(days=self.rng.randint(5, 40))
             street_formers[street.code] = former
-            if street.name in demo_data.POLICE_STREETS:
+            if street.name in geography.POLICE_STREETS:
                 police[street.code] = self.chief(
                     f"chief_p{number:02d}",
                     street.code,
@@ -388,7 +388,7 @@ class Seeder:
             if self.regions[segment.region_code].level == RegionLevel.VILLAGE
         }
         demo_village_login_taken = False
-        for number, street in enumerate(demo_data.STREETS, start=1):
+        for number, street in enumerate(geography.STREETS, start=1):
             for village_number, (name, _cell) in enumerate(street.villages, start=1):
                 code = street.village_code(village_number)
                 if code not in villages_with_segments:

@@ -1,4 +1,4 @@
-"""Demo data for ``manage.py seed_demo``: Longwan as the district leader's speech describes it.
+"""Demo geography for ``manage.py seed_demo``: Longwan as the district leader's speech describes it.
 
 The names come from the speech (streets, rivers, reservoir and ponds) or are
 plausible inventions (villages, small rivers, people). The map is a sketch, not

@@ -1,0 +1,42 @@
+"""Problems (事件) found on or reported about a river."""
+
+from django.contrib.gis.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inspections.choices import FindingCategory, ProblemSource, ProblemStatus
+from rivers.models import Segment
+from wushui.scoping import ScopedQuerySet
+
+
+class ProblemQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(reported_by=user) | Q(segment__in=Segment.objects.restrict(user).values("pk"))
+
+
+class Problem(models.Model):
+    """A problem (事件) found on or reported about a river; the workflow (assign, handle, verify) builds on it."""
+
+    segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="problems")
+    category = models.CharField(_("category"), max_length=24, choices=FindingCategory.choices())
+    description = models.TextField(_("description"))
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=ProblemSource.choices())
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProblemStatus.choices(), default=ProblemStatus.REGISTERED
+    )
+    reported_by = models.ForeignKey(
+        "wushui.User", verbose_name=_("reported by"), on_delete=models.PROTECT, null=True, related_name="problems"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="problem_status_created")]
+
+    def __str__(self):
+        return f"{FindingCategory.label(self.category)} · {self.segment}"

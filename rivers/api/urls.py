@@ -1,0 +1,9 @@
+from rivers.api.views import ChiefAppointmentViewSet, SegmentViewSet, WaterBodyViewSet
+from wushui.api.routers import AppRouter
+
+router = AppRouter()
+router.register("water-bodies", WaterBodyViewSet)
+router.register("segments", SegmentViewSet)
+router.register("chiefs", ChiefAppointmentViewSet, basename="chiefappointment")
+
+urlpatterns = router.urls
