@@ -63,7 +63,8 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["offline_cache"] = OFFLINE_CACHE
-        segment_ids = ChiefAppointment.objects.current().filter(chief=self.request.user).values("segment_id")
+        user = self.request.user
+        segment_ids = ChiefAppointment.objects.restrict(user).current().filter(chief=user).values("segment_id")
         segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))
         rules = PatrolRuleSet.current()
         for segment in segments:

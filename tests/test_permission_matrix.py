@@ -1,14 +1,22 @@
-"""Every page and endpoint, walked by every persona.
+"""Every page and endpoint, walked by every persona, for both scope actions.
 
 Lists answer 200 to anyone signed in (their content is scoped); details answer
-200 in scope and 404 out of scope, never 403; anonymous visitors are sent to
-sign in (pages) or get 401 (API).
+200 in view scope and 404 outside it; a write answers 200 in change scope, 403
+in view scope only, and 404 outside the view scope; anonymous visitors are sent
+to sign in (pages) or get 401 (API).
 """
+
+import io
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
+from inspections.models import Patrol, PatrolPhoto
+from rivers.models import ChiefAppointment, Segment, WaterBody
 from tests.factories import PatrolFactory
+from wushui.models import Region, Unit
+from wushui.scoping import CHANGE, VIEW
 
 PERSONAS = ["admin", "official", "department", "chief_district", "street_a", "street_b", "chief_a1"]
 
@@ -46,6 +54,32 @@ VISIBLE = {
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
+# object -> personas that may change it: the registry is kept by the district administrators; a patrol
+# is its chief's own record.
+CHANGEABLE = {obj: {"admin"} for obj in VISIBLE}
+CHANGEABLE["patrol_a1"] = {"chief_a1"}
+
+MODELS = {
+    "river": WaterBody,
+    "river_b_only": WaterBody,
+    "segment_a1": Segment,
+    "segment_b1": Segment,
+    "street_a": Region,
+    "street_b": Region,
+    "village_a1": Region,
+    "env_unit": Unit,
+    "street_b_office": Unit,
+    "patrol_a1": Patrol,
+}
+
+# A harmless change for each registry endpoint (features take properties, plain records their fields).
+PATCHES = {
+    "waterbody-detail": {"properties": {"description": "Checked"}},
+    "segment-detail": {"properties": {"start_description": "Checked"}},
+    "region-detail": {"properties": {"name": "Checked"}},
+    "unit-detail": {"duties": "Checked"},
+}
+
 DETAILS = {
     # object -> (page url name, API url name)
     "river": ("rivers:waterbody_detail", "waterbody-detail"),
@@ -63,6 +97,84 @@ DETAILS = {
 
 def patrol_in(world):
     return PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
+
+
+def object_of(world, obj):
+    return patrol_in(world) if obj == "patrol_a1" else getattr(world, obj)
+
+
+def expected_status(persona, obj, action):
+    if persona not in VISIBLE[obj]:
+        return 404
+    if action == CHANGE and persona not in CHANGEABLE[obj]:
+        return 403
+    return 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("obj", sorted(MODELS))
+def test_each_queryset_restricts_both_actions_for_every_persona(world, persona, obj):
+    user = getattr(world.users, persona)
+    target = object_of(world, obj)
+    manager = MODELS[obj].objects
+    assert manager.restrict(user, VIEW).filter(pk=target.pk).exists() == (persona in VISIBLE[obj])
+    assert manager.restrict(user, CHANGE).filter(pk=target.pk).exists() == (persona in CHANGEABLE[obj])
+    assert manager.restrict(user).filter(pk=target.pk).exists() == (persona in VISIBLE[obj]), "view is the default"
+
+
+def test_an_unknown_action_is_a_programming_error(world):
+    with pytest.raises(ValueError, match="Unknown scope action"):
+        Segment.objects.restrict(world.users.admin, "delete")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("obj", sorted(set(MODELS) - {"patrol_a1"}))
+def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj):
+    client.force_login(getattr(world.users, persona))
+    endpoint = DETAILS[obj][1]
+    response = client.patch(
+        reverse(endpoint, args=[getattr(world, obj).pk]), PATCHES[endpoint], content_type="application/json"
+    )
+    expected = expected_status(persona, obj, CHANGE)
+    assert response.status_code == expected, response.content
+    if expected == 403:
+        assert "not change" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_chief_adds_photos_to_their_patrol(client, world, persona):
+    patrol = patrol_in(world)
+    client.force_login(getattr(world.users, persona))
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+    image.seek(0)
+    image.name = "photo.jpg"
+    response = client.post(reverse("patrol-photos", args=[patrol.pk]), {"image": image})
+    expected = {200: 201}.get(
+        expected_status(persona, "patrol_a1", CHANGE), expected_status(persona, "patrol_a1", CHANGE)
+    )
+    assert response.status_code == expected
+    assert PatrolPhoto.objects.count() == (1 if expected == 201 else 0)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_creating_registry_rows_needs_the_change_scope(client, world, persona):
+    client.force_login(getattr(world.users, persona))
+    response = client.post(
+        reverse("chiefappointment-list"),
+        {
+            "chief": world.users.chief_a1.pk,
+            "segment": world.segment_b1.pk,
+            "tier": "street",
+            "role": "chief",
+            "post": "Deputy",
+            "public_phone": "13800000001",
+            "start_date": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == (201 if persona == "admin" else 403), response.content
+    assert ChiefAppointment.objects.filter(post="Deputy").exists() == (persona == "admin")
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -123,5 +235,5 @@ def test_a_refused_change_reveals_nothing_about_existence(client, world):
     body = {"properties": {"name": "x"}}
     first = client.patch(out_of_scope, body, content_type="application/json")
     second = client.patch(missing, body, content_type="application/json")
-    assert first.status_code == second.status_code == 403
+    assert first.status_code == second.status_code == 404
     assert first.json() == second.json()

@@ -1,15 +1,22 @@
-"""Base views: every list and detail page starts from ``restrict(user)``.
+"""Base views: every page starts from ``restrict(user, action)``.
 
 Lists filter with the same filterset as the API; a malformed filter answers
-400 with the form's errors instead of silently showing everything.
+400 with the form's errors instead of silently showing everything. A detail
+view with ``action = CHANGE`` answers 404 outside the user's view scope and
+403 (saying why) for a row they may see but not change.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import DetailView, ListView
 
+from wushui.scoping import VIEW, get_in_scope
+
 
 class ScopedMixin(LoginRequiredMixin):
     """Signed-in users only, and only the rows of their scope; views add joins in ``get_base_queryset``."""
+
+    model = None
+    action = VIEW
 
     def get_base_queryset(self):
         return self.model.objects.all()
@@ -46,3 +53,6 @@ class ScopedListView(ScopedMixin, ListView):
 class ScopedDetailView(ScopedMixin, DetailView):
     def get_queryset(self):
         return self.get_scoped_queryset()
+
+    def get_object(self, queryset=None):
+        return get_in_scope(self.get_base_queryset(), self.request.user, self.action, pk=self.kwargs[self.pk_url_kwarg])

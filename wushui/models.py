@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from wushui.choices import Domain, JobStatus, RegionLevel, Role, UnitKind
 from wushui.geo import validate_geometry
-from wushui.scoping import ScopedQuerySet, scope_region_ids
+from wushui.scoping import RegistryQuerySet, ScopedQuerySet, scope_region_ids
 
 
-class RegionQuerySet(ScopedQuerySet):
+class RegionQuerySet(RegistryQuerySet):
     def subtree(self, region):
         """The region and its descendants: the tree is district → street → village, three levels."""
         region_id = getattr(region, "pk", region)
@@ -21,7 +21,7 @@ class RegionQuerySet(ScopedQuerySet):
             return self.none()
         return self.filter(Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id))
 
-    def scope_q(self, user):
+    def visible_q(self, user):
         return Q(pk__in=scope_region_ids(user))
 
 
@@ -91,8 +91,8 @@ class Region(models.Model):
             raise ValidationError(errors)
 
 
-class UnitQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
+class UnitQuerySet(RegistryQuerySet):
+    def visible_q(self, user):
         # District departments serve everybody; street units belong to their street.
         return Q(region__isnull=True) | Q(region__in=scope_region_ids(user))
 
@@ -130,8 +130,8 @@ class Unit(models.Model):
         return reverse("unit_detail", args=[self.pk])
 
 
-class UserQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
+class UserQuerySet(RegistryQuerySet):
+    def visible_q(self, user):
         return Q(region__in=scope_region_ids(user))
 
 
@@ -179,6 +179,11 @@ class User(AbstractUser):
             return True
         return self.region is not None and self.region.level == RegionLevel.DISTRICT
 
+    @property
+    def domains(self):
+        """The domains a department user works on; part of their scope where a model's rule names one."""
+        return frozenset([self.domain]) if self.role == Role.DEPARTMENT and self.domain else frozenset()
+
     def clean(self):
         super().clean()
         if self.role in (Role.STREET_OFFICIAL, Role.CHIEF, Role.DEPARTMENT) and self.region_id is None:
@@ -190,8 +195,8 @@ class User(AbstractUser):
 
 
 class JobQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        # A job's file holds the requester's scope: only they (and district roles) open it.
+    def scope_q(self, user, action):
+        # A job's file holds the requester's scope: only they (and, for VIEW, district roles) open it.
         return Q(requested_by=user)
 
 

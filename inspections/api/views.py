@@ -2,9 +2,8 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,6 +18,8 @@ from inspections.api.serializers import (
 )
 from inspections.filtersets import PatrolFilterSet
 from inspections.models import Patrol
+from wushui.api.base import ScopePermission
+from wushui.scoping import CHANGE, get_in_scope
 
 SUBMIT_EXAMPLE = {
     "client_uuid": "5f0e8a7e-3c1b-4d8e-9a51-2b7f7f0c9e11",
@@ -37,7 +38,7 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     """Patrols (巡河). Chiefs submit their own; officials read those in their scope."""
 
     queryset = Patrol.objects.select_related("chief", "segment")
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [ScopePermission]
     filterset_class = PatrolFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -98,7 +99,7 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], serializer_class=PatrolPhotoSerializer)
     def photos(self, request, pk=None):
         """Add a photo to one of your own patrols (optionally of one of its findings)."""
-        patrol = get_object_or_404(Patrol.objects.filter(chief=request.user), pk=pk)
+        patrol = get_in_scope(Patrol.objects.all(), request.user, CHANGE, pk=pk)
         context = {**self.get_serializer_context(), "patrol": patrol}
         client_key = request.data.get("client_key") or ""
         stored = patrol.photos.filter(client_key=client_key).first() if client_key else None

@@ -8,14 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from inspections import tracks
 from inspections.choices import FindingCategory, PatrolSource
 from inspections.models.problems import Problem
-from rivers.models import Segment
+from rivers.models import Segment, visible_segment_ids
 from wushui.choices import Tier
-from wushui.scoping import ScopedQuerySet
+from wushui.scoping import VIEW, ScopedQuerySet
 
 
 class PatrolQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        return Q(chief=user) | Q(segment__in=Segment.objects.restrict(user).values("pk"))
+    def scope_q(self, user, action):
+        if action == VIEW:
+            return Q(chief=user) | Q(segment_id__in=visible_segment_ids(user))
+        # A patrol is its chief's record: only they add to it (photos), whoever else may read it.
+        return Q(chief=user)
 
 
 class Patrol(models.Model):

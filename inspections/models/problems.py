@@ -5,13 +5,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import FindingCategory, ProblemSource, ProblemStatus
-from rivers.models import Segment
-from wushui.scoping import ScopedQuerySet
+from rivers.models import Segment, visible_segment_ids
+from wushui.scoping import EVERYTHING, NOTHING, VIEW, ScopedQuerySet, administers_registry
 
 
 class ProblemQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        return Q(reported_by=user) | Q(segment__in=Segment.objects.restrict(user).values("pk"))
+    def scope_q(self, user, action):
+        if action == VIEW:
+            return Q(reported_by=user) | Q(segment_id__in=visible_segment_ids(user))
+        # Problems are registered by the patrol service; who may move one along is the workflow's to
+        # decide (assigner, handler, verifier), per transition. Until then district administrators only.
+        return EVERYTHING if administers_registry(user) else NOTHING
 
 
 class Problem(models.Model):

@@ -8,6 +8,7 @@ from rivers.models.registry import (
     WaterBody,
     WaterBodyQuerySet,
     code_validator,
+    visible_segment_ids,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "WaterBody",
     "WaterBodyQuerySet",
     "code_validator",
+    "visible_segment_ids",
 ]

@@ -8,14 +8,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rivers.choices import ChiefRole
-from rivers.models.registry import Segment
+from rivers.models.registry import Segment, visible_segment_ids
 from wushui.choices import RegionLevel, Tier
-from wushui.scoping import ScopedQuerySet
+from wushui.scoping import RegistryQuerySet
 
 
-class ChiefAppointmentQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        return Q(segment__in=Segment.objects.restrict(user).values("pk"))
+class ChiefAppointmentQuerySet(RegistryQuerySet):
+    # What a signboard shows of a chief (浙江省河长制规定 Art. 12): name, post and public phone; never
+    # the user's own phone, username or region.
+    PUBLIC_FIELDS = ("segment_id", "tier", "role", "chief__name", "post", "public_phone", "start_date")
+
+    def visible_q(self, user):
+        return Q(segment_id__in=visible_segment_ids(user))
+
+    def public_q(self):
+        return Q(end_date__isnull=True)
 
     def current(self):
         return self.filter(end_date__isnull=True)

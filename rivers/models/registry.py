@@ -11,7 +11,7 @@ from rivers.choices import WaterBodyKind, WaterClass
 from wushui.choices import Tier
 from wushui.geo import length_m, to_metric, validate_geometry
 from wushui.models import Region
-from wushui.scoping import ScopedQuerySet, scope_region_ids
+from wushui.scoping import RegistryQuerySet, remembered, scope_region_ids
 
 # A segment may stray this far outside its region's boundary: boundaries are
 # digitised coarsely and rivers often are the boundary.
@@ -20,18 +20,45 @@ REGION_BOUNDARY_TOLERANCE_M = 30
 code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9-]{2,29}$", _("Use 3–30 capital letters, digits and hyphens."))
 
 
-class SegmentQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        from rivers.models.chiefs import ChiefAppointment
+def visible_segment_ids(user):
+    """The ids of the segments a user who is not district-wide sees: those lying in their region's subtree
+    and, for a chief, those of their current appointments. One query, read once per request; the scope
+    predicates of segments, appointments, patrols and problems are ``segment_id IN (…)`` over it, which
+    the database serves from its indexes (a street has some fifty segments)."""
+    from rivers.models.chiefs import ChiefAppointment
 
+    def compute():
         appointed = ChiefAppointment.objects.current().filter(chief=user).values("segment_id")
-        return Q(region__in=scope_region_ids(user)) | Q(pk__in=appointed)
+        in_region = Q(region__in=scope_region_ids(user))
+        return list(Segment.objects.filter(in_region | Q(pk__in=appointed)).values_list("pk", flat=True))
+
+    return remembered(user, "segment_ids", compute)
 
 
-class WaterBodyQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        visible_segments = Segment.objects.filter(water_body=OuterRef("pk")).filter(Segment.objects.scope_q(user))
-        return Q(Exists(visible_segments))
+class SegmentQuerySet(RegistryQuerySet):
+    # What a signboard and its public page show of a segment.
+    PUBLIC_FIELDS = (
+        "pk",
+        "code",
+        "name",
+        "water_body__name",
+        "water_body__kind",
+        "water_body__target_class",
+        "region__name",
+        "start_description",
+        "end_description",
+        "length_m",
+    )
+
+    def visible_q(self, user):
+        return Q(pk__in=visible_segment_ids(user))
+
+
+class WaterBodyQuerySet(RegistryQuerySet):
+    def visible_q(self, user):
+        # A water body is seen where one of its segments is.
+        segments = Segment.objects.filter(water_body=OuterRef("pk"), pk__in=visible_segment_ids(user))
+        return Q(Exists(segments))
 
 
 class WaterBody(models.Model):

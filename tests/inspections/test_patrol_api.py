@@ -251,11 +251,18 @@ def test_photos_go_only_to_ones_own_patrol(chief, patrol_body, world):
     from django.test import Client
 
     patrol = post(chief, patrol_body()).json()
+    outsider = Client()
+    outsider.force_login(world.users.street_b)
+    response = outsider.post(f"{URL}{patrol['id']}/photos/", {"image": jpeg_bytes()})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    # The district chief sees the patrol but it is not theirs to add to: 403, saying so.
     client = Client()
     client.force_login(world.users.chief_district)
     response = client.post(f"{URL}{patrol['id']}/photos/", {"image": jpeg_bytes()})
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 403
+    assert "not change" in response.json()["error"]["message"]
+    assert PatrolPhoto.objects.count() == 0
     other = post(client, patrol_body(findings=[{"category": "bank"}])).json()
     response = chief.post(
         f"{URL}{patrol['id']}/photos/", {"image": jpeg_bytes(), "finding": other["findings"][0]["id"]}

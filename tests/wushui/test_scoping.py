@@ -3,8 +3,12 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from inspections.models import Patrol
 from rivers.models import ChiefAppointment, Segment, WaterBody
+from tests.factories import AppointmentFactory
+from wushui.choices import Domain
 from wushui.models import Region, Unit
+from wushui.scoping import CHANGE
 
 
 def codes(queryset):
@@ -66,3 +70,34 @@ def test_anonymous_and_inactive_users_see_nothing(world, model):
     inactive.is_active = False
     assert not model.objects.restrict(inactive).exists()
     assert not model.objects.restrict(None).exists()
+
+
+def test_scope_ids_are_read_once_per_user_object(world, django_assert_num_queries):
+    user = world.users.street_a
+    with django_assert_num_queries(3):  # the region subtree, the segments in it, the patrols
+        list(Patrol.objects.restrict(user))
+    with django_assert_num_queries(2):  # appointments and patrols again, the ids kept
+        list(ChiefAppointment.objects.restrict(user))
+        list(Patrol.objects.restrict(user))
+
+
+def test_a_new_user_object_reads_a_changed_scope(world, django_user_model):
+    user = world.users.chief_a1
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1"}
+    AppointmentFactory(chief=user, segment=world.segment_b_creek, tier="street")
+    assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1"}, "kept for this request"
+    fresh = django_user_model.objects.get(pk=user.pk)
+    assert codes(Segment.objects.restrict(fresh)) == {"T-RIVER-A1", "T-BCREEK-1"}
+
+
+def test_a_department_users_domains_are_part_of_their_scope(world):
+    assert world.users.department.domains == {Domain.WATER_QUALITY}
+    assert world.users.street_a.domains == frozenset()
+
+
+def test_only_registry_keepers_may_change_registry_rows(world):
+    assert Segment.objects.may_change_any(world.users.admin)
+    for persona in ("official", "department", "street_a", "chief_a1"):
+        assert not Segment.objects.may_change_any(getattr(world.users, persona)), persona
+        assert not Segment.objects.restrict(getattr(world.users, persona), CHANGE).exists(), persona
+    assert Patrol.objects.may_change_any(world.users.chief_a1), "a chief adds to their own patrols"

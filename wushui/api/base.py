@@ -7,25 +7,36 @@ from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
 
 from wushui.api.errors import django_errors_as_dict
-from wushui.choices import Role
+from wushui.scoping import CHANGE, refusal_message
 
 
-class RegistryPermission(permissions.BasePermission):
-    """Everybody signed in reads their scope; only district administrators change the registry."""
+class ScopePermission(permissions.BasePermission):
+    """Reading needs a signed-in user (the rows are their view scope); writing needs the change scope:
+    creating, that the user may change rows of this kind at all; changing or deleting a row they see,
+    that it is in their change scope (else 403 saying so — a row they cannot see was already a 404)."""
 
     def has_permission(self, request, view):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if request.method in permissions.SAFE_METHODS or view.detail:
+            return True
+        return view.queryset.may_change_any(user)
+
+    def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return user.is_superuser or user.role == Role.DISTRICT_ADMIN
+        if view.queryset.restrict(request.user, CHANGE).filter(pk=obj.pk).exists():
+            return True
+        self.message = refusal_message(obj, CHANGE)
+        return False
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
-    """Every row goes through ``restrict(user)``: out of scope is 404, in lists and lookups alike."""
+    """Every row goes through ``restrict(user, action)``: out of the view scope is 404, in lists and lookups
+    alike; a write outside the change scope is 403."""
 
-    permission_classes = [RegistryPermission]
+    permission_classes = [ScopePermission]
 
     def get_queryset(self):
         return self.queryset.restrict(self.request.user)
