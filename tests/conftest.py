@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.gis.geos import LineString
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import (
@@ -39,6 +40,14 @@ def _block_network():
     socket.socket.connect = _loopback_only_connect
     yield
     socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts and other cached values never pass from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ Every variable is listed in README.md. Defaults give the embedded set-up of
 (``WUSHUI_PRODUCTION=1``) refuses to start with a development secret or DEBUG on.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -31,6 +32,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     if env_bool("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # The client's address for the sign-in lockout is the one the proxy saw.
+        AXES_IPWARE_PROXY_COUNT = 1
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 INSTALLED_APPS = [
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "axes",
     "wushui",
     "rivers",
     "inspections",
@@ -67,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the answer to a sign-in and can replace it when the attempt was locked out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wushui.urls"
@@ -102,6 +109,22 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "wushui.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout (等保 2.0): after AXES_FAILURE_LIMIT failed sign-ins the username, and separately the
+# address, is refused for the cool-off time; every attempt is recorded (admin: Axes). A success resets
+# the count. Locking by username lets an attacker lock a chief out for the cool-off: the price of
+# stopping password guessing against one account from many addresses.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wushui.security.lockout_response"
+AXES_VERBOSE = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -170,6 +193,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "wushui.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Per signed-in user and per anonymous address; the token endpoint has its own, tighter rate.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "120/min"),
+        "user": env_str("API_RATE_USER", "1200/min"),
+        "auth": env_str("API_RATE_AUTH", "10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wushui river-chief portal API",
@@ -185,6 +218,15 @@ SPECTACULAR_SETTINGS = {
 # Patrol photos: refused above this size (bytes); the phone page shrinks photos before sending.
 PATROL_PHOTO_MAX_BYTES = env_int("PATROL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1024)
+
+# The cache holds API throttle counts: shared through Redis when there is one, per process otherwise.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        if env_str("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport so that
 # `make run` still has a real worker and beat with nothing else installed.

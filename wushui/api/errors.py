@@ -40,15 +40,15 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        response.data = _error_body(response.status_code, "invalid", _("The request has invalid fields."), fields)
+        response.data = error_body(response.status_code, "invalid", _("The request has invalid fields."), fields)
     else:
         code = getattr(exc, "default_code", "error")
         detail = getattr(exc, "detail", str(exc))
-        response.data = _error_body(response.status_code, code, str(detail))
+        response.data = error_body(response.status_code, code, str(detail))
     return response
 
 
-def _error_body(status_code, code, message, fields=None):
+def error_body(status_code, code, message, fields=None):
     body = {"status": status_code, "code": code, "message": message}
     if fields is not None:
         body["fields"] = fields
@@ -56,4 +56,4 @@ def _error_body(status_code, code, message, fields=None):
 
 
 def _error_response(status_code, code, message):
-    return Response(_error_body(status_code, code, message), status=status_code)
+    return Response(error_body(status_code, code, message), status=status_code)

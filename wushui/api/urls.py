@@ -1,8 +1,7 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from wushui.api.routers import AppRouter, PortalAPIRootView
-from wushui.api.views import RegionViewSet, UnitViewSet
+from wushui.api.views import RegionViewSet, TokenView, UnitViewSet
 
 router = AppRouter()
 router.register("regions", RegionViewSet)
@@ -10,6 +9,6 @@ router.register("units", UnitViewSet)
 
 urlpatterns = [
     path("", PortalAPIRootView.as_view(), name="api-root"),
-    path("auth/token/", obtain_auth_token, name="api_token"),
+    path("auth/token/", TokenView.as_view(), name="api_token"),
     *router.urls,
 ]

@@ -1,3 +1,6 @@
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
 from wushui.api.base import ScopedViewSet
 from wushui.api.pagination import FeaturePagination
 from wushui.api.serializers import RegionSerializer, UnitSerializer
@@ -20,3 +23,20 @@ class UnitViewSet(ScopedViewSet):
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token. Failed attempts count towards the sign-in
+    lockout like the sign-in page's; the endpoint is also throttled per address (rate ``auth``)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        finally:
+            # The lockout check flags the request it was given, here DRF's wrapper; the middleware that
+            # answers a locked-out attempt reads Django's request.
+            if getattr(request, "axes_locked_out", False):
+                request._request.axes_locked_out = True
