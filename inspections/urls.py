@@ -11,4 +11,5 @@ urlpatterns = [
     # Served from the recorder's own path: a service worker controls pages below its script only.
     path("record/sw.js", views.RecorderServiceWorkerView.as_view(), name="recorder_service_worker"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("photos/<int:pk>/", views.PatrolPhotoFileView.as_view(), name="patrol_photo"),
 ]

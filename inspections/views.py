@@ -1,18 +1,20 @@
-from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from inspections import compliance
 from inspections.choices import FindingCategory
 from inspections.filtersets import PatrolFilterSet
-from inspections.models import Patrol, PatrolRuleSet
+from inspections.models import Patrol, PatrolPhoto, PatrolRuleSet
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
-from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.files import private_file_response
+from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
 from wushui.maps import feature
+from wushui.scoping import VIEW, get_in_scope
 
 
 class PatrolListView(ScopedListView):
@@ -24,6 +26,14 @@ class PatrolListView(ScopedListView):
         return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").defer(
             "track", "track_times", "rules"
         )
+
+
+class PatrolPhotoFileView(ScopedMixin, View):
+    """A patrol photo, to those who may see its patrol: 404 to everybody else, as for a missing photo."""
+
+    def get(self, request, pk):
+        photo = get_in_scope(PatrolPhoto.objects.all(), request.user, VIEW, pk=pk)
+        return private_file_response(photo.image)
 
 
 class PatrolDetailView(ScopedDetailView):
@@ -89,7 +99,8 @@ class RecorderServiceWorkerView(TemplateView):
             "cache_name": OFFLINE_CACHE,
             "cache_prefix": OFFLINE_CACHE_PREFIX,
             "api_prefix": reverse("api-root"),
-            "media_url": settings.MEDIA_URL,
+            # Photos are private files behind the scope check: never kept in the recorder's offline copy.
+            "media_url": reverse("inspections:patrol_photo", args=[1]).removesuffix("1/"),
         }
 
     @method_decorator(never_cache)

@@ -77,10 +77,11 @@ def run_job(job_id):
         Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
         return False
     job.file.save(filename, ContentFile(content), save=False)
+    job.download_name = filename
     job.status = JobStatus.COMPLETED
     job.progress = 100
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    job.save(update_fields=["file", "download_name", "status", "progress", "finished_at"])
     return True
 
 

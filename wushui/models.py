@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wushui.choices import Domain, JobStatus, RegionLevel, Role, UnitKind
+from wushui.files import UnguessableName
 from wushui.geo import validate_geometry
 from wushui.scoping import RegistryQuerySet, ScopedQuerySet, scope_region_ids
 
@@ -209,7 +210,10 @@ class Job(models.Model):
         User, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="jobs"
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=UnguessableName("jobs"), blank=True)
+    download_name = models.CharField(
+        _("download name"), max_length=120, blank=True, help_text=_("The file's name as the requester downloads it.")
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -161,8 +161,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded and produced files are private: MEDIA_ROOT is never served as a folder (wushui/files.py).
+# "django" streams them after the scope check; "accel" hands the transfer to the proxy (X-Accel-Redirect
+# to PRIVATE_FILES_INTERNAL_URL, an internal location of the proxy mapped to MEDIA_ROOT).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+PRIVATE_FILES_SERVER = env_str("PRIVATE_FILES_SERVER", "django")
+if PRIVATE_FILES_SERVER not in ("django", "accel"):
+    raise ImproperlyConfigured(f"PRIVATE_FILES_SERVER={PRIVATE_FILES_SERVER!r}: use django or accel")
+PRIVATE_FILES_INTERNAL_URL = env_str("PRIVATE_FILES_INTERNAL_URL", "/protected-media/")
 
 # Geography: stored in EPSG:4326, measured in a metric CRS (CGCS2000 3-degree
 # Gauss-Kruger, central meridian 120E, right for Wenzhou).

@@ -1,8 +1,9 @@
 """Pages of the core: recorded jobs, followed while they run and downloaded when done."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 
 from wushui.choices import JobStatus
+from wushui.files import private_file_response
 from wushui.generic import ScopedDetailView
 from wushui.models import Job
 
@@ -25,4 +26,4 @@ class JobDownloadView(ScopedDetailView):
         job = self.get_object()
         if job.status != JobStatus.COMPLETED or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+        return private_file_response(job.file, download_name=job.download_name or None)

@@ -154,6 +154,14 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("Send a JPEG, PNG or WebP photo."))
         return image
 
+    def to_representation(self, photo):
+        data = super().to_representation(photo)
+        # The photo's address is the view that checks the scope, never the stored file's.
+        request = self.context.get("request")
+        url = photo.get_absolute_url()
+        data["image"] = request.build_absolute_uri(url) if request else url
+        return data
+
     def validate_finding(self, finding):
         if finding is not None and finding.patrol_id != self.context["patrol"].pk:
             raise serializers.ValidationError(_("That finding belongs to another patrol."))

@@ -10,6 +10,7 @@ from inspections.choices import FindingCategory, PatrolSource
 from inspections.models.problems import Problem
 from rivers.models import Segment, visible_segment_ids
 from wushui.choices import Tier
+from wushui.files import UnguessableName
 from wushui.scoping import VIEW, ScopedQuerySet
 
 
@@ -102,6 +103,14 @@ class Finding(models.Model):
         return FindingCategory.label(self.category)
 
 
+class PatrolPhotoQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        # A photo is seen with its patrol, and added to by the patrol's chief only.
+        if action == VIEW:
+            return Q(patrol__chief=user) | Q(patrol__segment_id__in=visible_segment_ids(user))
+        return Q(patrol__chief=user)
+
+
 class PatrolPhoto(models.Model):
     """A photo taken on a patrol, optionally of one finding."""
 
@@ -109,7 +118,9 @@ class PatrolPhoto(models.Model):
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
     )
-    image = models.ImageField(_("image"), upload_to="patrols/%Y/%m/", width_field="width", height_field="height")
+    image = models.ImageField(
+        _("image"), upload_to=UnguessableName("patrols"), width_field="width", height_field="height"
+    )
     client_key = models.CharField(
         _("client key"),
         max_length=64,
@@ -119,6 +130,8 @@ class PatrolPhoto(models.Model):
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = PatrolPhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("patrol photo")
@@ -134,3 +147,7 @@ class PatrolPhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    def get_absolute_url(self):
+        """The photo itself, served after the scope check (never from a public folder)."""
+        return reverse("inspections:patrol_photo", args=[self.pk])

@@ -1,0 +1,67 @@
+"""Private files (patrol photos, export workbooks): stored under names nobody can guess, and answered
+only by a view that has made the same scope check as the file's page.
+
+``MEDIA_ROOT`` is never served as a folder. The view checks the scope, then either streams the file
+itself (``PRIVATE_FILES_SERVER=django``, the embedded default) or hands the transfer to the proxy with
+an internal redirect (``PRIVATE_FILES_SERVER=accel``: an ``X-Accel-Redirect`` to
+``PRIVATE_FILES_INTERNAL_URL``, a location the proxy marks ``internal`` and maps to ``MEDIA_ROOT``).
+"""
+
+import mimetypes
+import posixpath
+import secrets
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+DJANGO = "django"
+ACCEL = "accel"
+SERVERS = (DJANGO, ACCEL)
+
+# A private file may stay in the browser's own cache for a while, never in a shared one.
+CACHE_CONTROL = "private, max-age=3600"
+
+
+@deconstructible
+class UnguessableName:
+    """``upload_to`` for private files: ``<folder>/<year>/<month>/<random>.<ext>``; the name a user sees
+    on download is kept elsewhere, never derived from the stored one."""
+
+    TOKEN_BYTES = 18
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = posixpath.splitext(filename)[1].lower()[:10]
+        return f"{self.folder}/{timezone.localdate():%Y/%m}/{secrets.token_urlsafe(self.TOKEN_BYTES)}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, UnguessableName) and other.folder == self.folder
+
+
+def private_file_response(field_file, *, download_name=None):
+    """The answer for a private file the caller has already checked the user may see. With
+    ``download_name`` it is offered as an attachment of that name, else shown inline."""
+    if not field_file:
+        raise Http404
+    content_type = mimetypes.guess_type(download_name or field_file.name)[0] or "application/octet-stream"
+    if settings.PRIVATE_FILES_SERVER == ACCEL:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_FILES_INTERNAL_URL + quote(field_file.name)
+        if download_name:
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(download_name)}"
+    else:
+        try:
+            handle = field_file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=bool(download_name), filename=download_name or "", content_type=content_type
+        )
+    response["Cache-Control"] = CACHE_CONTROL
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
