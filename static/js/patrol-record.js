@@ -10,7 +10,8 @@
    without the recorder needs lives in field/ (the coming public problem report takes the outbox,
    the store and the photo shrinking from there); recorder/ holds this page's screen. Every module
    is also a <link rel="modulepreload"> of the page (templates/inspections/patrol_record.html), so
-   that all load at once and all are in the offline copy.
+   that all load at once and all are in the offline copy; in production the imports name the
+   hashed files that {% static %} names (wushui/storage.py).
 
    This file puts the page together: the map's callback, the controls, and the start-up. */
 
