@@ -1,6 +1,9 @@
 /* The recorder's copy for opening without network (templates/inspections/recorder-sw.js keeps
    it up to date): registering the service worker and storing what it has not seen yet. */
 
+// The service worker's matching: the copy is this browser's own, so Vary headers cannot differ.
+const MATCH = { ignoreVary: true };
+
 /* The page's scripts, modules and styles, and what they loaded in turn (images of the map's
    styles). Modules that other modules import are no <script> of the page: each one is listed as
    a <link rel="modulepreload">, as the page's clock may be faked (tests) and then the browser
@@ -18,9 +21,10 @@ function staticFiles(root) {
 }
 
 /* The service worker keeps a copy of each answer it sees, but on the first visit this page and
-   its files loaded before it existed: store them now, while online, so that the next opening
-   works in a dead zone. Files of earlier versions that this page no longer uses are dropped.
-   Sets data-offline-ready on `root` when done. */
+   its files loaded before it existed, and after a new version of the copy (OFFLINE_CACHE) they
+   loaded through the worker of the old one: store what is missing now, while online, so that the
+   next opening works in a dead zone. Files of earlier versions that this page no longer uses are
+   dropped. Sets data-offline-ready on `root` when done. */
 export async function keepForOffline(root) {
   if (!("serviceWorker" in navigator) || !window.caches) {
     return;
@@ -33,11 +37,22 @@ export async function keepForOffline(root) {
   try {
     const cache = await caches.open(root.dataset.offlineCache);
     const files = staticFiles(root);
-    if (!navigator.serviceWorker.controller && navigator.onLine) {
-      await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
-      await cache.add(window.location.pathname);
+    if (navigator.onLine) {
+      if (!navigator.serviceWorker.controller) {
+        await navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: window.location.pathname });
+      }
+      const page = window.location.pathname;
+      if (!(await cache.match(page, MATCH))) {
+        await cache.add(page);
+      }
+      const missing = [];
+      for (const address of files) {
+        if (!(await cache.match(address, MATCH))) {
+          missing.push(address);
+        }
+      }
       // One missing image must not cost the rest.
-      await Promise.allSettled(files.map((file) => cache.add(file)));
+      await Promise.allSettled(missing.map((address) => cache.add(address)));
     }
     const current = new Set(files);
     const keys = await cache.keys();
