@@ -5,7 +5,8 @@
    loses nothing.
 
    Native ES modules, no bundler: each file has one job and names what it takes from the
-   others, which classic scripts sharing globals could only say in comments. Every browser the single script of
+   others, which classic scripts sharing globals could only say in comments, and Node's test
+   runner imports the shared ones as they are (tests/js). Every browser the single script of
    before ran in (it needed Promise.allSettled: Chrome 76, Safari 13) runs modules. What a page
    without the recorder needs lives in field/ (the coming public problem report takes the outbox,
    the store and the photo shrinking from there); recorder/ holds this page's screen. Every module
