@@ -12,6 +12,7 @@ run: setup
 test: SYSTEM_DEPS := test
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run
+	node --test tests/js/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: venv assets

@@ -62,7 +62,27 @@ class PatrolDetailView(ScopedDetailView):
 # The recorder's copy for offline use: one name, shared by the page and its service worker.
 # A new version (a change in what is kept) makes the worker drop the older copies.
 OFFLINE_CACHE_PREFIX = "wushui-recorder-"
-OFFLINE_CACHE = f"{OFFLINE_CACHE_PREFIX}v1"
+OFFLINE_CACHE = f"{OFFLINE_CACHE_PREFIX}v2"
+
+# The modules js/patrol-record.js imports, directly or not. They are no <script> of the page, so
+# the page names each one (modulepreload) for its offline copy to keep it.
+RECORDER_MODULES = [
+    "js/field/api.js",
+    "js/field/geolocation.js",
+    "js/field/outbox.js",
+    "js/field/photos.js",
+    "js/field/store.js",
+    "js/field/texts.js",
+    "js/recorder/findings.js",
+    "js/recorder/offline-copy.js",
+    "js/recorder/outbox-list.js",
+    "js/recorder/page.js",
+    "js/recorder/patrol-outbox.js",
+    "js/recorder/progress.js",
+    "js/recorder/recording.js",
+    "js/recorder/state.js",
+    "js/recorder/track-map.js",
+]
 
 
 class PatrolRecordView(LoginRequiredMixin, TemplateView):
@@ -73,6 +93,7 @@ class PatrolRecordView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["offline_cache"] = OFFLINE_CACHE
+        context["recorder_modules"] = RECORDER_MODULES
         user = self.request.user
         segment_ids = ChiefAppointment.objects.restrict(user).current().filter(chief=user).values("segment_id")
         segments = list(Segment.objects.filter(pk__in=segment_ids).select_related("water_body").order_by("code"))

@@ -3,7 +3,8 @@
    It controls only the recorder's page. Every GET from that page except the API and uploaded
    media goes to the network first; a copy of each good answer is kept, and it is served when the
    network fails, answers with a server error, or is slower than NETWORK_WAIT_MS. The page itself
-   stores its first copies (patrol-record.js), as it loaded before this worker existed. Patrols
+   stores what this worker did not see (static/js/recorder/offline-copy.js): on the first visit the
+   page loaded before the worker existed, and after a new version through the older one. Patrols
    are not handled here: the page keeps them in IndexedDB until the server has them. */
 "use strict";
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from inspections import views
 from inspections.models import Patrol, PatrolPhoto, Problem
 from rivers.models import Segment
 from tests.browser.conftest import sign_in
@@ -274,9 +275,10 @@ def test_the_recorder_opens_and_records_without_network_once_visited(phone, worl
         "caches.open(document.getElementById('patrol-recorder').dataset.offlineCache)"
         ".then((cache) => cache.keys()).then((requests) => requests.map((request) => new URL(request.url).pathname))"
     )
-    assert {"/patrols/record/", "/static/js/patrol-record.js", "/static/js/map.js", "/static/css/portal.css"} <= set(
-        kept
-    )
+    page_files = {"/patrols/record/", "/static/js/patrol-record.js", "/static/js/map.js", "/static/css/portal.css"}
+    # The modules patrol-record.js imports are no <script> of the page, yet an offline opening needs them.
+    modules = {f"/static/{module}" for module in views.RECORDER_MODULES}
+    assert page_files | modules <= set(kept)
 
     # In a dead zone the browser discarded the tab; the chief opens the recorder again. The
     # browser's own HTTP cache is off, so that only the service worker's copy can answer; the
@@ -298,6 +300,33 @@ def test_the_recorder_opens_and_records_without_network_once_visited(phone, worl
     phone.evaluate("window.dispatchEvent(new Event('online'))")
     expect(phone.locator("#verdicts [data-verdict]")).to_have_attribute("data-valid", "true")
     assert Patrol.objects.get().is_valid
+
+
+def test_a_new_version_of_the_offline_copy_is_whole_after_one_visit(phone, world, monkeypatch):
+    """The page loads through the worker of the old version, which keeps its copies under the old
+    name; the page stores the new copy itself."""
+    monkeypatch.setattr(views, "OFFLINE_CACHE", f"{views.OFFLINE_CACHE_PREFIX}old")
+    open_recorder(phone, clock_at=timezone.now())
+    expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+
+    new = f"{views.OFFLINE_CACHE_PREFIX}new"
+    monkeypatch.setattr(views, "OFFLINE_CACHE", new)
+    phone.reload()
+    expect(phone.locator("#patrol-recorder")).to_have_attribute("data-offline-ready", "true")
+    # The new worker has taken over: it dropped the old copy.
+    wait_until(phone, f"caches.keys().then((names) => names.join() === '{new}')")
+    kept = phone.evaluate(
+        f"caches.open('{new}').then((cache) => cache.keys())"
+        ".then((requests) => requests.map((request) => new URL(request.url).pathname))"
+    )
+    modules = {f"/static/{module}" for module in views.RECORDER_MODULES}
+    assert {"/patrols/record/", "/static/js/patrol-record.js"} | modules <= set(kept)
+
+    phone.context.new_cdp_session(phone).send("Network.setCacheDisabled", {"cacheDisabled": True})
+    phone.context.set_offline(True)
+    phone.reload()
+    expect(phone.locator("#setup")).to_be_visible()
+    phone.wait_for_selector("#map[data-feature-count='1']")
 
 
 def test_the_sign_in_page_drops_the_offline_copy_of_an_expired_session(phone, world):

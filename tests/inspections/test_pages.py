@@ -4,12 +4,15 @@ import datetime
 import uuid
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.html import escapejs
 
 from inspections import views
 from inspections.models import Patrol
 from tests.factories import PatrolFactory
+from tests.modules import imported_modules, recorder_modules
 from wushui import periods
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +124,14 @@ def test_the_recorder_names_its_service_worker_and_offline_copy(client, world):
     page = client.get(reverse("inspections:patrol_record")).content.decode()
     assert f'data-service-worker="{reverse("inspections:recorder_service_worker")}"' in page
     assert f'data-offline-cache="{views.OFFLINE_CACHE}"' in page
+
+
+def test_the_recorder_preloads_every_module_it_imports(client, world):
+    """Imported modules are no <script> of the page: unlisted, one would miss from its offline copy."""
+    entry, preloaded = recorder_modules(client, world.users.chief_a1)
+
+    def source(url):
+        with open(finders.find(url.removeprefix(settings.STATIC_URL)), encoding="utf-8") as module:
+            return module.read()
+
+    assert imported_modules(entry, source) == preloaded
