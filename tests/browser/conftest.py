@@ -32,8 +32,19 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Anything the Content-Security-Policy refused (an inline script, a foreign source) fails the journey.
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{message.location.get('url')}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert not refused, refused
 
 
 def sign_in(page, username, password="secret-password"):

@@ -1,5 +1,7 @@
 """The OpenAPI schema is generated without errors and documents the patrol contract."""
 
+import os
+
 import yaml
 from django.urls import reverse
 
@@ -24,3 +26,13 @@ def test_docs_are_served_without_a_cdn(client, world):
     page = client.get(reverse("api_docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_schema_is_generated_without_warnings():
+    import io
+
+    from django.core.management import call_command
+
+    errors = io.StringIO()
+    call_command("spectacular", "--fail-on-warn", "--file", os.devnull, stderr=errors)
+    assert "Warning" not in errors.getvalue()
