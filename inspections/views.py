@@ -9,20 +9,24 @@ from inspections import compliance
 from inspections.choices import FindingCategory
 from inspections.filtersets import PatrolFilterSet
 from inspections.models import Patrol, PatrolRuleSet
+from inspections.models.patrols import RECENT_FIRST
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
-from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.generic import ScopedDetailView, ScopedKeysetListView
 from wushui.maps import feature
 
 
-class PatrolListView(ScopedListView):
+class PatrolListView(ScopedKeysetListView):
+    """Patrols newest first, paged by keyset; no track, rules or geometry read for the table."""
+
     model = Patrol
     filterset_class = PatrolFilterSet
     template_name = "inspections/patrol_list.html"
+    keyset_ordering = RECENT_FIRST
 
     def get_base_queryset(self):
         return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").defer(
-            "track", "track_times", "rules"
+            *Patrol.LIST_DEFERRED, "segment__water_body__geometry", "segment__region__boundary"
         )
 
 

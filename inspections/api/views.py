@@ -19,6 +19,8 @@ from inspections.api.serializers import (
 )
 from inspections.filtersets import PatrolFilterSet
 from inspections.models import Patrol
+from inspections.models.patrols import RECENT_FIRST
+from wushui.api.pagination import KeysetPagination
 
 SUBMIT_EXAMPLE = {
     "client_uuid": "5f0e8a7e-3c1b-4d8e-9a51-2b7f7f0c9e11",
@@ -33,6 +35,10 @@ SUBMIT_EXAMPLE = {
 }
 
 
+class PatrolPagination(KeysetPagination):
+    ordering = RECENT_FIRST
+
+
 class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Patrols (巡河). Chiefs submit their own; officials read those in their scope."""
 
@@ -40,9 +46,12 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = PatrolFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = PatrolPagination
 
     def get_queryset(self):
         queryset = self.queryset.restrict(self.request.user)
+        if self.action == "list":
+            queryset = queryset.defer(*Patrol.LIST_DEFERRED)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("findings", "photos")
         return queryset
@@ -53,6 +62,15 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         if self.action == "list":
             return PatrolListSerializer
         return PatrolSerializer
+
+    @extend_schema(
+        description=(
+            "Patrols in your scope, newest first (by started_at, then id), paged by cursor: follow next (older) "
+            "and previous (newer). There are no page numbers and no total count; the filters are kept in the links."
+        )
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request={"application/json": PatrolSubmitSerializer, "multipart/form-data": PatrolSubmitSerializer},
