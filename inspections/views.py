@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -101,9 +102,11 @@ class RecorderServiceWorkerView(TemplateView):
 
 
 class ComplianceView(LoginRequiredMixin, TemplateView):
-    """Patrol compliance per chief for the period each tier is measured in."""
+    """Patrol compliance for the period each tier is measured in: the district as a summary per
+    street, a street or a village (``?region=``) as its chiefs, a page at a time."""
 
     template_name = "inspections/compliance.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -112,7 +115,18 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         if form.is_bound and not form.is_valid():
             context["report"] = None
             return context
-        context["report"] = compliance.compliance_report(self.request.user, **form.report_arguments())
+        report = compliance.compliance_report(self.request.user, **form.report_arguments())
+        context["report"] = report
+        context["subdivisions"], context["total"] = report.summary()
+        if not report.shows_subdivisions:
+            page = Paginator(report.per_chief(), self.paginate_by).get_page(self.request.GET.get("page"))
+            context["page_obj"], context["is_paginated"] = page, page.has_other_pages()
+            context["rows"] = report.chief_rows([(row["chief_id"], row["tier"]) for row in page])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        query.pop("region", None)
+        context["query_without_region"] = query.urlencode()
         return context
 
     def render_to_response(self, context, **response_kwargs):

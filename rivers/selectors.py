@@ -173,7 +173,7 @@ class SubdivisionFigures:
         return [self.chiefs.get(tier, 0) for tier in Tier.values()]
 
 
-def _subdivision_of(region, path):
+def subdivision_of(region, path):
     """The id of the subdivision of ``region`` that the region at ``path`` lies in, ``region``'s own
     id for what lies directly in it, NULL outside it. The tree has three levels, so a subdivision is
     the region itself or its parent."""
@@ -200,13 +200,13 @@ def subdivision_figures(user, region):
         appointments = appointments.filter(segment__region__in=Region.objects.subtree(region).values("pk"))
     chief_in_office = ChiefAppointment.objects.current().filter(segment=OuterRef("pk"), role=ChiefRole.CHIEF)
     segment_rows = (
-        segments.annotate(subdivision=_subdivision_of(region, "region"), staffed=Exists(chief_in_office))
+        segments.annotate(subdivision=subdivision_of(region, "region"), staffed=Exists(chief_in_office))
         .values("subdivision")
         .annotate(segments=Count("pk"), length_m=Sum("length_m"), vacant=Count("pk", filter=Q(staffed=False)))
         .order_by()
     )
     chief_rows = (
-        appointments.annotate(subdivision=_subdivision_of(region, "segment__region"))
+        appointments.annotate(subdivision=subdivision_of(region, "segment__region"))
         .values("subdivision", "tier")
         .annotate(chiefs=Count("chief", distinct=True))
         .order_by()
