@@ -2,10 +2,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from rivers.maps import segment_features
-from rivers.models import ChiefAppointment, Segment, WaterBody
-from rivers.selectors import segments_with_current_chiefs
-from wushui.choices import RegionLevel
-from wushui.models import Region
+from rivers.models import Segment
+from rivers.selectors import registry_figures, segments_with_current_chiefs
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -17,12 +15,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         segments = segments_with_current_chiefs(Segment.objects.restrict(user), user)
-        context["counts"] = {
-            "water_bodies": WaterBody.objects.restrict(user).count(),
-            "segments": len(segments),
-            "chiefs": ChiefAppointment.objects.restrict(user).current().values("chief").distinct().count(),
-            "villages": Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE).count(),
-        }
-        context["length_km"] = round(sum(segment.length_m for segment in segments) / 1000, 1)
+        context["figures"] = registry_figures(user)
         context["map_features"] = segment_features(segments)
         return context

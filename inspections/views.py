@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -9,22 +10,26 @@ from inspections import compliance
 from inspections.choices import FindingCategory
 from inspections.filtersets import PatrolFilterSet
 from inspections.models import Patrol, PatrolPhoto, PatrolRuleSet
+from inspections.models.patrols import RECENT_FIRST
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
 from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
+from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedMixin
 from wushui.maps import feature
 from wushui.scoping import VIEW, get_in_scope
 
 
-class PatrolListView(ScopedListView):
+class PatrolListView(ScopedKeysetListView):
+    """Patrols newest first, paged by keyset; no track, rules or geometry read for the table."""
+
     model = Patrol
     filterset_class = PatrolFilterSet
     template_name = "inspections/patrol_list.html"
+    keyset_ordering = RECENT_FIRST
 
     def get_base_queryset(self):
         return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").defer(
-            "track", "track_times", "rules"
+            *Patrol.LIST_DEFERRED, "segment__water_body__geometry", "segment__region__boundary"
         )
 
 
@@ -130,9 +135,11 @@ class RecorderServiceWorkerView(TemplateView):
 
 
 class ComplianceView(LoginRequiredMixin, TemplateView):
-    """Patrol compliance per chief for the period each tier is measured in."""
+    """Patrol compliance for the period each tier is measured in: the district as a summary per
+    street, a street or a village (``?region=``) as its chiefs, a page at a time."""
 
     template_name = "inspections/compliance.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -141,7 +148,18 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         if form.is_bound and not form.is_valid():
             context["report"] = None
             return context
-        context["report"] = compliance.compliance_report(self.request.user, **form.report_arguments())
+        report = compliance.compliance_report(self.request.user, **form.report_arguments())
+        context["report"] = report
+        context["subdivisions"], context["total"] = report.summary()
+        if not report.shows_subdivisions:
+            page = Paginator(report.per_chief(), self.paginate_by).get_page(self.request.GET.get("page"))
+            context["page_obj"], context["is_paginated"] = page, page.has_other_pages()
+            context["rows"] = report.chief_rows([(row["chief_id"], row["tier"]) for row in page])
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        query.pop("region", None)
+        context["query_without_region"] = query.urlencode()
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -1,13 +1,16 @@
 """Registry pages of the core's regions and units: each with the segments and units that lie in it."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views import View
 
 from rivers.jobs import REGISTRY_EXPORT
 from rivers.maps import segment_features
 from rivers.models import Segment
-from rivers.selectors import segments_with_current_chiefs
+from rivers.selectors import segment_page, segments_with_current_chiefs
+from wushui import keyset
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.jobs import start_job
@@ -31,8 +34,14 @@ class RegionListView(ScopedListView):
 
 
 class RegionDetailView(ScopedDetailView):
+    """A region with its subdivisions and units (the first ones, linked to their full lists) and the
+    segments lying in it, a page at a time."""
+
     model = Region
     template_name = "rivers/region_detail.html"
+    paginate_by = 50
+    subdivisions_shown = 100
+    units_shown = 20
 
     def get_base_queryset(self):
         return Region.objects.select_related("parent")
@@ -40,16 +49,29 @@ class RegionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["children"] = Region.objects.restrict(user).filter(parent=self.object)
+        children = Region.objects.restrict(user).filter(parent=self.object).defer("boundary")
+        context["children"], context["more_children"] = _first(children, self.subdivisions_shown)
+        units = Unit.objects.restrict(user).filter(region=self.object).only("name")
+        context["units"], context["more_units"] = _first(units, self.units_shown)
+        in_region = Segment.objects.restrict(user).filter(region__in=Region.objects.subtree(self.object).values("pk"))
+        try:
+            context["page_obj"] = segment_page(in_region, user, self.request.GET.get("cursor"), self.paginate_by)
+        except keyset.InvalidCursor:
+            raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
+        context["query_without_cursor"] = ""
         segments = segments_with_current_chiefs(
             Segment.objects.restrict(user).filter(region__in=Region.objects.subtree(self.object).values("pk")), user
         )
-        context["segments"] = segments
-        context["units"] = Unit.objects.restrict(user).filter(region=self.object)
         features = region_features([self.object])
         features["features"] += segment_features(segments)["features"]
         context["map_features"] = features
         return context
+
+
+def _first(queryset, count):
+    """The first ``count`` rows, and whether there are more (one query, no COUNT)."""
+    rows = list(queryset[: count + 1])
+    return rows[:count], len(rows) > count
 
 
 class UnitListView(ScopedListView):

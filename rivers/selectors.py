@@ -2,9 +2,18 @@
 
 from dataclasses import dataclass, field
 
-from rivers.models import ChiefAppointment
-from wushui.choices import Tier
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+
+from rivers.choices import ChiefRole
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui import keyset
+from wushui.choices import RegionLevel, Tier
 from wushui.models import Region
+
+# Segment tables page by code; the key ends with the primary key, as keysets must.
+SEGMENT_ORDER = ("code", "pk")
+# What a segment table does not show: the segment's line and its water body's and region's shapes.
+TABLE_DEFERRED = ("geometry", "water_body__geometry", "region__boundary")
 
 
 @dataclass
@@ -15,11 +24,28 @@ class ChiefEntry:
     segments: list = field(default_factory=list)
 
 
-@dataclass
-class DirectoryNode:
-    region: Region
-    chiefs: list = field(default_factory=list)
-    children: list = field(default_factory=list)
+@dataclass(frozen=True)
+class RegistryFigures:
+    """The registry of a user's scope in five figures."""
+
+    water_bodies: int
+    segments: int
+    length_km: float
+    chiefs: int
+    villages: int
+
+
+def registry_figures(user):
+    """Water bodies, segments and their length, chiefs in office and villages in the user's scope,
+    each counted or summed by the database. Four queries, whatever the size of the registry."""
+    segments = Segment.objects.restrict(user).aggregate(count=Count("pk"), length=Sum("length_m"))
+    return RegistryFigures(
+        water_bodies=WaterBody.objects.restrict(user).count(),
+        segments=segments["count"],
+        length_km=round((segments["length"] or 0) / 1000, 1),
+        chiefs=ChiefAppointment.objects.restrict(user).current().values("chief").distinct().count(),
+        villages=Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE).count(),
+    )
 
 
 def chiefs_by_tier(appointments):
@@ -47,49 +73,158 @@ def post_region(appointment):
     return appointment.segment.region
 
 
-def current_appointments(user):
-    return (
+# Nothing shown beside an appointment draws a shape: its segment's line and the shapes of the water
+# body and of the regions around it stay in the database.
+APPOINTMENT_DEFERRED = ("segment__geometry", "segment__water_body__geometry")
+REGIONS_DEFERRED = (
+    "segment__region__boundary",
+    "segment__region__parent__boundary",
+    "segment__region__parent__parent__boundary",
+)
+
+
+def current_appointments(user, *, with_post_region=False):
+    """Current appointments in the user's scope with their chief, segment and water body, no geometry
+    loaded; one query, in the callers' order. ``with_post_region`` brings the segment's region up to
+    the district too, for ``post_region`` (three more joins: only where a post's region is shown).
+    The one place this is written: the chief directory, compliance and maps start from it."""
+    appointments = (
         ChiefAppointment.objects.restrict(user)
         .current()
-        .select_related("chief", "segment__water_body", "segment__region__parent__parent")
-        .order_by("tier", "chief__name", "segment__code")
+        .select_related("chief", "segment__water_body")
+        .defer(*APPOINTMENT_DEFERRED)
+    )
+    if with_post_region:
+        appointments = appointments.select_related("segment__region__parent__parent").defer(*REGIONS_DEFERRED)
+    return appointments
+
+
+def landing_region(user):
+    """The region a user's pages start from: their own (already loaded to scope the request), or the
+    top of the tree for a district-wide user attached to none (one query then)."""
+    if user.region_id is not None:
+        return user.region
+    return Region.objects.restrict(user).filter(parent__isnull=True).defer("boundary").first()
+
+
+def tiers_answering_in(region):
+    """The tiers whose chiefs answer for a region's segments at its level or above it: a village has
+    its village, street and district chiefs, the district only its district chiefs."""
+    depth = RegionLevel.DEPTH[region.level]
+    return [tier for tier in Tier.values() if RegionLevel.DEPTH[Tier.REGION_LEVEL[tier]] <= depth]
+
+
+@dataclass
+class DirectoryPage:
+    """One region of the chief directory: its chiefs, tier by tier, and a summary per subdivision."""
+
+    region: Region
+    trail: list  # the regions above it, from the top of the user's scope down
+    chiefs_by_tier: list  # (tier, label, [ChiefEntry]) for tiers_answering_in(region)
+    subdivisions: list  # [SubdivisionFigures]
+
+    @property
+    def tier_choices(self):
+        """The columns of ``SubdivisionFigures.chiefs_per_tier``."""
+        return Tier.choices()
+
+
+def chief_directory(user, region):
+    """The chief directory (河长名录) of one region in the user's scope: the chiefs who answer for its
+    segments at its tier and above, with those segments, and a summary per subdivision
+    (``subdivision_figures``) to drill down by. Bounded by one region's posts, never the whole tree:
+    one query for the chiefs, three more for the summary of a district or a street (none for a village)."""
+    tiers = tiers_answering_in(region)
+    appointments = (
+        current_appointments(user)
+        .filter(segment__region__in=Region.objects.subtree(region).values("pk"), tier__in=tiers)
+        .order_by("tier", "chief__name", "role", "segment__code")
+    )
+    grouped = [group for group in chiefs_by_tier(appointments) if group[0] in tiers]
+    subdivisions = subdivision_figures(user, region) if region.level != RegionLevel.VILLAGE else []
+    return DirectoryPage(region=region, trail=_trail(user, region), chiefs_by_tier=grouped, subdivisions=subdivisions)
+
+
+def _trail(user, region):
+    above = list(_ancestors(region.parent))
+    if not user.sees_whole_district:
+        ids = [ancestor.pk for ancestor in above]
+        above = above[: ids.index(user.region_id) + 1] if user.region_id in ids else []
+    return list(reversed(above))
+
+
+@dataclass
+class SubdivisionFigures:
+    """The segments lying in one subdivision (or directly in the region itself) and their chiefs."""
+
+    region: Region
+    is_subdivision: bool = True
+    segments: int = 0
+    length_m: float = 0.0
+    vacant: int = 0  # segments with no river chief (role chief) in office at any tier
+    chiefs: dict = field(default_factory=dict)  # tier -> people in office on these segments
+
+    @property
+    def length_km(self):
+        return round(self.length_m / 1000, 1)
+
+    @property
+    def chiefs_per_tier(self):
+        return [self.chiefs.get(tier, 0) for tier in Tier.values()]
+
+
+def subdivision_of(region, path):
+    """The id of the subdivision of ``region`` that the region at ``path`` lies in, ``region``'s own
+    id for what lies directly in it, NULL outside it. The tree has three levels, so a subdivision is
+    the region itself or its parent."""
+    return Case(
+        When(**{f"{path}_id": region.pk}, then=Value(region.pk)),
+        When(**{f"{path}__parent_id": region.pk}, then=F(f"{path}_id")),
+        When(**{f"{path}__parent__parent_id": region.pk}, then=F(f"{path}__parent_id")),
+        default=None,
+        output_field=IntegerField(),
     )
 
 
-def chief_directory(user):
-    """The chief directory (河长名录) as a tree district → street → village.
-
-    Two queries: the regions in scope and the current appointments in scope;
-    ancestors outside the scope come with the appointments' regions.
-    """
-    regions = {region.pk: region for region in Region.objects.restrict(user).select_related("parent")}
-    appointments = list(current_appointments(user))
-    nodes = {}
-
-    def node_for(region):
-        if region.pk not in nodes:
-            nodes[region.pk] = DirectoryNode(region)
-            if region.parent_id is not None:
-                parent = regions.get(region.parent_id) or region.parent
-                node_for(parent).children.append(nodes[region.pk])
-        return nodes[region.pk]
-
-    for region in sorted(regions.values(), key=lambda r: r.code):
-        node_for(region)
-    entries = {}
-    for appointment in appointments:
-        home = post_region(appointment)
-        home = regions.get(home.pk, home)
-        key = (home.pk, appointment.chief_id, appointment.role, appointment.tier)
-        if key not in entries:
-            entries[key] = ChiefEntry(appointment)
-            node_for(home).chiefs.append(entries[key])
-        entries[key].segments.append(appointment.segment)
-    for node in nodes.values():
-        node.children.sort(key=lambda n: n.region.code)
-    roots = [node for node in nodes.values() if node.region.parent_id is None]
-    roots.sort(key=lambda n: n.region.code)
-    return roots, appointments
+def subdivision_figures(user, region):
+    """Per subdivision of ``region`` in the user's scope (the streets of the district, the villages of
+    a street) and for the segments lying directly in ``region``: segments, length, segments without a
+    river chief, and people in office per tier. Counted by the database, grouped once over the
+    segments and once over the appointments: three queries whatever the size of the region."""
+    segments = Segment.objects.restrict(user)
+    appointments = ChiefAppointment.objects.restrict(user).current()
+    if region.parent_id is not None:
+        # A top region needs no subtree filter (its subdivision key leaves out what lies elsewhere),
+        # and the planner reads the whole registry better without one.
+        segments = segments.filter(region__in=Region.objects.subtree(region).values("pk"))
+        appointments = appointments.filter(segment__region__in=Region.objects.subtree(region).values("pk"))
+    chief_in_office = ChiefAppointment.objects.current().filter(segment=OuterRef("pk"), role=ChiefRole.CHIEF)
+    segment_rows = (
+        segments.annotate(subdivision=subdivision_of(region, "region"), staffed=Exists(chief_in_office))
+        .values("subdivision")
+        .annotate(segments=Count("pk"), length_m=Sum("length_m"), vacant=Count("pk", filter=Q(staffed=False)))
+        .order_by()
+    )
+    chief_rows = (
+        appointments.annotate(subdivision=subdivision_of(region, "segment__region"))
+        .values("subdivision", "tier")
+        .annotate(chiefs=Count("chief", distinct=True))
+        .order_by()
+    )
+    figures = {
+        child.pk: SubdivisionFigures(child)
+        for child in Region.objects.restrict(user).filter(parent=region).defer("boundary")
+    }
+    figures[region.pk] = SubdivisionFigures(region, is_subdivision=False)
+    for row in segment_rows:
+        if row["subdivision"] in figures:
+            figure = figures[row["subdivision"]]
+            figure.segments, figure.length_m, figure.vacant = row["segments"], row["length_m"] or 0.0, row["vacant"]
+    for row in chief_rows:
+        if row["subdivision"] in figures:
+            figures[row["subdivision"]].chiefs[row["tier"]] = row["chiefs"]
+    itself = figures.pop(region.pk)
+    return [*figures.values(), *([itself] if itself.segments else [])]
 
 
 def segments_with_current_chiefs(segments_queryset, user):
@@ -106,6 +241,24 @@ def segments_with_current_chiefs(segments_queryset, user):
         .order_by("tier", "role")
     )
     return attach_current_chiefs(segments, appointments)
+
+
+def segment_page(segments_queryset, user, cursor, size=50):
+    """One page of a segment table in code order, paged by keyset, each segment with its current
+    chiefs; no geometry loaded. Two queries however deep the page (``wushui.keyset``); raises
+    ``keyset.InvalidCursor``."""
+    page = keyset.paginate(
+        segments_queryset.select_related("water_body", "region").defer(*TABLE_DEFERRED), SEGMENT_ORDER, cursor, size
+    )
+    appointments = (
+        ChiefAppointment.objects.restrict(user)
+        .current()
+        .filter(segment__in=[segment.pk for segment in page.object_list])
+        .select_related("chief")
+        .order_by("tier", "role")
+    )
+    attach_current_chiefs(page.object_list, appointments if page.object_list else [])
+    return page
 
 
 def attach_current_chiefs(segments, appointments):

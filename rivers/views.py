@@ -1,10 +1,20 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from rivers.filtersets import WaterBodyFilterSet
+from rivers.forms import ChiefDirectoryForm
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment, WaterBody
-from rivers.selectors import attach_current_chiefs, chief_directory, chiefs_by_tier, segments_with_current_chiefs
+from rivers.selectors import (
+    attach_current_chiefs,
+    chief_directory,
+    chiefs_by_tier,
+    current_appointments,
+    landing_region,
+    segments_with_current_chiefs,
+)
 from wushui.generic import ScopedDetailView, ScopedListView
 
 
@@ -67,14 +77,19 @@ class SegmentDetailView(ScopedDetailView):
 
 
 class ChiefDirectoryView(LoginRequiredMixin, TemplateView):
+    """The chief directory one region at a time, from the user's own (``?region=`` drills down)."""
+
     template_name = "rivers/chief_directory.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        roots, appointments = chief_directory(user)
-        context["roots"] = roots
-        context["chief_count"] = len({a.chief_id for a in appointments})
+        form = ChiefDirectoryForm(self.request.GET, user=user)
+        if not form.is_valid():
+            raise BadRequest(_("No such region in your scope."))
+        region = form.cleaned_data["region"] or landing_region(user)
+        context["directory"] = chief_directory(user, region) if region is not None else None
+        appointments = current_appointments(user)
         # The appointments are in hand: only the segments in scope (some have no chief) are read.
         segments = Segment.objects.restrict(user).select_related("water_body").defer("water_body__geometry")
         context["map_features"] = segment_features(attach_current_chiefs(list(segments), appointments))

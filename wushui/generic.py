@@ -7,8 +7,11 @@ view with ``action = CHANGE`` answers 404 outside the user's view scope and
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from wushui import keyset
 from wushui.scoping import VIEW, get_in_scope
 
 
@@ -48,6 +51,38 @@ class ScopedListView(ScopedMixin, ListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
+
+
+class ScopedKeysetListView(ScopedListView):
+    """A scoped list paged by keyset on ``keyset_ordering`` (``wushui.keyset``): newer and older
+    links keep the filters, and a deep page costs what the first does. The rows are counted only up
+    to ``count_limit`` (``row_count``, with ``row_count_capped`` when there are more), so that no
+    page counts every row of a big table."""
+
+    keyset_ordering: tuple = ()
+    count_limit = 1000
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            page = keyset.paginate(queryset, self.keyset_ordering, self.request.GET.get("cursor"), page_size)
+        except keyset.InvalidCursor:
+            raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
+        return None, page, page.object_list, page.has_other_pages
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        query.pop("page", None)
+        context["query_without_cursor"] = query.urlencode()
+        page = context["page_obj"]
+        if page.is_first and page.next_cursor is None:
+            count = len(page.object_list)  # all of them are on this page
+        else:
+            count = self.object_list[: self.count_limit + 1].count()
+        context["row_count"] = min(count, self.count_limit)
+        context["row_count_capped"] = count > self.count_limit
+        return context
 
 
 class ScopedDetailView(ScopedMixin, DetailView):

@@ -18,7 +18,9 @@ from inspections.api.serializers import (
 )
 from inspections.filtersets import PatrolFilterSet
 from inspections.models import Patrol
+from inspections.models.patrols import RECENT_FIRST
 from wushui.api.base import ScopePermission
+from wushui.api.pagination import KeysetPagination
 from wushui.scoping import CHANGE, get_in_scope
 
 SUBMIT_EXAMPLE = {
@@ -34,6 +36,10 @@ SUBMIT_EXAMPLE = {
 }
 
 
+class PatrolPagination(KeysetPagination):
+    ordering = RECENT_FIRST
+
+
 class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Patrols (巡河). Chiefs submit their own; officials read those in their scope."""
 
@@ -41,9 +47,12 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     permission_classes = [ScopePermission]
     filterset_class = PatrolFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = PatrolPagination
 
     def get_queryset(self):
         queryset = self.queryset.restrict(self.request.user)
+        if self.action == "list":
+            queryset = queryset.defer(*Patrol.LIST_DEFERRED)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("findings", "photos")
         return queryset
@@ -54,6 +63,15 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         if self.action == "list":
             return PatrolListSerializer
         return PatrolSerializer
+
+    @extend_schema(
+        description=(
+            "Patrols in your scope, newest first (by started_at, then id), paged by cursor: follow next (older) "
+            "and previous (newer). There are no page numbers and no total count; the filters are kept in the links."
+        )
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request={"application/json": PatrolSubmitSerializer, "multipart/form-data": PatrolSubmitSerializer},

@@ -13,6 +13,10 @@ from wushui.choices import Tier
 from wushui.files import UnguessableName
 from wushui.scoping import VIEW, ScopedQuerySet
 
+# Newest first, the order of every patrol list and the keyset their pages are cut on; the primary
+# key makes it unique (two patrols may start in the same second). Served by the index patrol_recent.
+RECENT_FIRST = ("-started_at", "-pk")
+
 
 class PatrolQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
@@ -48,10 +52,14 @@ class Patrol(models.Model):
 
     objects = PatrolQuerySet.as_manager()
 
+    # What a list of patrols never shows: the track and its times (the bulk of a row), the rules
+    # that judged it, and the segment's line.
+    LIST_DEFERRED = ("track", "track_times", "rules", "segment__geometry")
+
     class Meta:
         verbose_name = _("patrol")
         verbose_name_plural = _("patrols")
-        ordering = ["-started_at", "-pk"]
+        ordering = list(RECENT_FIRST)
         constraints = [
             models.UniqueConstraint(fields=["chief", "client_uuid"], name="inspections_patrol_one_per_client_uuid"),
             models.CheckConstraint(
@@ -62,6 +70,7 @@ class Patrol(models.Model):
             models.Index(fields=["chief", "started_at"], name="patrol_chief_time"),
             models.Index(fields=["segment", "started_at"], name="patrol_segment_time"),
             models.Index(fields=["tier", "is_valid", "started_at"], name="patrol_compliance"),
+            models.Index(fields=["-started_at", "-id"], name="patrol_recent"),
         ]
 
     def __str__(self):

@@ -106,25 +106,105 @@ def test_former_chiefs_are_kept_as_history(client, world):
     assert "Old Chief" in segment_page.content.decode()
 
 
-def test_chief_directory_is_a_region_tree(client, world):
+def tiers(directory):
+    return {
+        tier: [(entry.appointment.chief.name, [segment.code for segment in entry.segments]) for entry in entries]
+        for tier, _label, entries in directory.chiefs_by_tier
+    }
+
+
+def summary(directory):
+    return {
+        (row.region.name, row.is_subdivision): (row.segments, row.vacant, row.chiefs_per_tier)
+        for row in directory.subdivisions
+    }
+
+
+def test_the_chief_directory_starts_from_a_summary_per_street_and_drills_down(client, world):
     client.force_login(world.users.official)
-    response = client.get(reverse("rivers:chief_directory"))
-    (district,) = response.context["roots"]
+    district = client.get(reverse("rivers:chief_directory")).context["directory"]
     assert district.region == world.district
-    assert [entry.appointment.chief.name for entry in district.chiefs] == ["District Chief"]
-    assert [segment.code for segment in district.chiefs[0].segments] == ["T-RIVER-A1", "T-RIVER-B1"]
-    street_a = next(node for node in district.children if node.region == world.street_a)
-    (village,) = street_a.children
-    assert [entry.appointment.post for entry in village.chiefs] == ["Village A1 secretary"]
-    assert response.context["chief_count"] == 2
+    assert tiers(district) == {"district": [("District Chief", ["T-RIVER-A1", "T-RIVER-B1"])]}
+    # (segments, without a river chief, people in office per tier: district, street, village)
+    assert summary(district) == {
+        ("Street A", True): (1, 0, [1, 0, 1]),
+        ("Street B", True): (2, 1, [1, 0, 0]),
+    }
+    street = client.get(reverse("rivers:chief_directory"), {"region": world.street_a.pk}).context["directory"]
+    assert [region.name for region in street.trail] == ["Longwan"]
+    assert tiers(street) == {"district": [("District Chief", ["T-RIVER-A1"])], "street": []}
+    assert summary(street) == {("Village A1", True): (1, 0, [1, 0, 1])}
+    response = client.get(reverse("rivers:chief_directory"), {"region": world.village_a1.pk})
+    village = response.context["directory"]
+    assert [region.name for region in village.trail] == ["Longwan", "Street A"]
+    assert tiers(village) == {
+        "district": [("District Chief", ["T-RIVER-A1"])],
+        "street": [],
+        "village": [("Chief A1", ["T-RIVER-A1"])],
+    }
+    assert village.chiefs_by_tier[2][2][0].appointment.post == "Village A1 secretary"
+    assert village.subdivisions == []
+    assert "Village A1 secretary" in response.content.decode()
 
 
-def test_chief_directory_for_a_street_keeps_the_district_chief_of_its_segments(client, world):
+def test_segments_lying_directly_in_a_street_are_summed_apart_from_its_villages(client, world):
+    client.force_login(world.users.official)
+    street = client.get(reverse("rivers:chief_directory"), {"region": world.street_b.pk}).context["directory"]
+    assert summary(street) == {("Village B1", True): (1, 0, [1, 0, 0]), ("Street B", False): (1, 1, [0, 0, 0])}
+
+
+def test_a_street_official_lands_on_their_street_with_the_district_chief_of_its_segments(client, world):
     client.force_login(world.users.street_b)
     response = client.get(reverse("rivers:chief_directory"))
-    (district,) = response.context["roots"]
-    assert [segment.code for segment in district.chiefs[0].segments] == ["T-RIVER-B1"]
+    directory = response.context["directory"]
+    assert directory.region == world.street_b
+    assert directory.trail == []
+    assert tiers(directory) == {"district": [("District Chief", ["T-RIVER-B1"])], "street": []}
     assert "Chief A1" not in response.content.decode()
+    village = client.get(reverse("rivers:chief_directory"), {"region": world.village_b1.pk}).context["directory"]
+    assert [region.name for region in village.trail] == ["Street B"]
+
+
+@pytest.mark.parametrize("region", ["street_a", "village_a1", "district", "not-a-number", "999999"])
+def test_the_directory_refuses_a_region_out_of_scope_or_unknown_with_400(client, world, region):
+    client.force_login(world.users.street_b)
+    value = getattr(world, region).pk if hasattr(world, region) else region
+    assert client.get(reverse("rivers:chief_directory"), {"region": value}).status_code == 400
+
+
+def test_the_directory_loads_no_geometry_for_its_chiefs_and_summary(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rivers.selectors import chief_directory
+
+    user = world.users.official
+    assert user.sees_whole_district
+    for region in (world.district, world.street_a, world.village_a1):
+        with CaptureQueriesContext(connection) as captured:
+            chief_directory(user, region)
+        assert len(captured) == (1 if region == world.village_a1 else 4)
+        for query in captured:
+            assert '"geometry"' not in query["sql"], query["sql"]
+            assert '"boundary"' not in query["sql"], query["sql"]
+
+
+@pytest.mark.parametrize("region", ["district", "street_a", "village_a1"])
+def test_every_level_of_the_directory_runs_as_many_queries_for_many_chiefs(client, world, region):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.users.official)
+    url = f"{reverse('rivers:chief_directory')}?region={getattr(world, region).pk}"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    add_rivers(world, 25)
+    assert queries() == few <= 10
 
 
 PAGES = [
@@ -136,6 +216,7 @@ PAGES = [
     ("rivers:waterbody_detail", "river"),
     ("rivers:segment_detail", "segment_a1"),
     ("region_detail", "street_a"),
+    ("region_detail", "district"),
     ("unit_detail", "env_unit"),
 ]
 
@@ -170,3 +251,51 @@ def test_chinese_is_the_default_language_and_english_switchable(client, world, s
     client.post(reverse("set_language"), {"language": "en", "next": "/rivers/"})
     response = client.get(reverse("rivers:waterbody_list"))
     assert "River registry" in response.content.decode()
+
+
+def test_home_figures_are_counted_by_the_database_in_scope(client, world):
+    client.force_login(world.users.official)
+    figures = client.get(reverse("home")).context["figures"]
+    lengths = [world.segment_a1.length_m, world.segment_b1.length_m, world.segment_b_creek.length_m]
+    assert (figures.water_bodies, figures.segments, figures.chiefs, figures.villages) == (2, 3, 2, 2)
+    assert figures.length_km == round(sum(lengths) / 1000, 1)
+    client.force_login(world.users.street_b)
+    figures = client.get(reverse("home")).context["figures"]
+    assert (figures.water_bodies, figures.segments, figures.chiefs, figures.villages) == (2, 2, 1, 1)
+
+
+def test_the_region_page_shows_its_segments_a_page_at_a_time(client, world, monkeypatch):
+    from rivers.region_views import RegionDetailView
+
+    add_rivers(world, 7)
+    monkeypatch.setattr(RegionDetailView, "paginate_by", 3)
+    client.force_login(world.users.official)
+    url = reverse("region_detail", args=[world.district.pk])
+    seen, cursor = [], None
+    while True:
+        response = client.get(url, {"cursor": cursor} if cursor else {})
+        page = response.context["page_obj"]
+        seen += [segment.code for segment in page.object_list]
+        assert all(hasattr(segment, "current_chiefs") for segment in page.object_list)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(["T-RIVER-A1", "T-RIVER-B1", "T-BCREEK-1", *(f"T-X{n:03d}-1" for n in range(7))])
+    assert len(seen) == len(set(seen)) == 10
+    first = client.get(url).context["page_obj"].object_list[0]
+    assert [a.tier for a in first.current_chiefs] == []  # T-BCREEK-1 has no chief
+    assert client.get(url, {"cursor": "forged"}).status_code == 400
+
+
+def test_the_region_page_lists_the_first_subdivisions_and_units_and_links_the_rest(client, world, monkeypatch):
+    from rivers.region_views import RegionDetailView
+
+    monkeypatch.setattr(RegionDetailView, "subdivisions_shown", 1)
+    client.force_login(world.users.official)
+    response = client.get(reverse("region_detail", args=[world.district.pk]))
+    assert [child.name for child in response.context["children"]] == ["Street A"]
+    assert response.context["more_children"] is True
+    assert f"/regions/?parent={world.district.pk}" in response.content.decode()
+    response = client.get(reverse("region_detail", args=[world.street_b.pk]))
+    assert [unit.name for unit in response.context["units"]] == ["Street B office"]
+    assert response.context["more_units"] is False
