@@ -24,6 +24,7 @@ from rivers.choices import ChiefRole
 from rivers.selectors import current_appointments, landing_region, post_region, subdivision_of
 from wushui import periods
 from wushui.choices import RegionLevel, Tier
+from wushui.filtersets import CalendarDateField
 from wushui.models import Region
 
 
@@ -270,7 +271,7 @@ def compliance_report(user, *, on=None, region=None, tier=None, behind_only=Fals
 
 
 class ComplianceForm(forms.Form):
-    on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = CalendarDateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.ModelChoiceField(label=_("Street / village"), queryset=Region.objects.none(), required=False)
     tier = forms.ChoiceField(label=_("Tier"), choices=[("", "—"), *Tier.choices()], required=False)
     behind_only = forms.BooleanField(label=_("Behind schedule only"), required=False)

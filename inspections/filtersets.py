@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models import Patrol
 from wushui import periods
 from wushui.choices import Tier
-from wushui.filtersets import RegionTreeFilter, StrictBooleanFilter
+from wushui.filtersets import CalendarDateField, IdFilter, RegionTreeFilter, StrictBooleanFilter
 
 
 class LocalDateFilter(django_filters.DateFilter):
     """A local calendar day compared with an aware datetime: ``from`` includes the day, ``until`` too."""
+
+    field_class = CalendarDateField
 
     def __init__(self, *args, until=False, **kwargs):
         self.until = until
@@ -24,10 +26,10 @@ class LocalDateFilter(django_filters.DateFilter):
 
 
 class PatrolFilterSet(django_filters.FilterSet):
-    chief = django_filters.NumberFilter(field_name="chief_id", label=_("Chief"))
+    chief = IdFilter(field_name="chief_id", label=_("Chief"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
     region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
-    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    segment = IdFilter(field_name="segment_id", label=_("Segment"))
     date_from = LocalDateFilter(field_name="started_at", label=_("From"))
     date_until = LocalDateFilter(field_name="started_at", until=True, label=_("Until"))
     is_valid = StrictBooleanFilter(label=_("Valid"))

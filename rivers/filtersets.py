@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import Tier
-from wushui.filtersets import RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
+from wushui.filtersets import IdFilter, RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
 from wushui.models import Region
 
 
@@ -43,7 +43,7 @@ class WaterBodyFilterSet(SearchFilterSet):
 class SegmentFilterSet(SearchFilterSet):
     search_fields = ("name", "code", "water_body__name")
     region = RegionTreeFilter(field_name="region", label=_("Street / village"))
-    water_body = django_filters.NumberFilter(field_name="water_body_id", label=_("Water body"))
+    water_body = IdFilter(field_name="water_body_id", label=_("Water body"))
 
     class Meta:
         model = Segment
@@ -55,7 +55,7 @@ class ChiefAppointmentFilterSet(SearchFilterSet):
     region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
     tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
     role = django_filters.ChoiceFilter(choices=ChiefRole.choices(), label=_("Role"))
-    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    segment = IdFilter(field_name="segment_id", label=_("Segment"))
     current = StrictBooleanFilter(field_name="end_date", lookup_expr="isnull", label=_("Current"))
 
     class Meta:

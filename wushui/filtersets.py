@@ -5,7 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
+from wushui import periods
 from wushui.choices import RegionLevel, UnitKind
 from wushui.models import Region, Unit
 
@@ -33,6 +36,36 @@ class RegionTreeFilter(django_filters.ModelChoiceFilter):
             return qs
         subtree = Region.objects.subtree(value).values("pk")
         return qs.filter(**{f"{self.field_name}__in": subtree})
+
+
+# Row ids are 64-bit: a larger number is refused as a field error, not sent to the database.
+MAX_ID = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """A row id: a whole number from 1 to 2⁶³−1, anything else a 400 naming the filter."""
+
+    field_class = IdField
+
+
+class CalendarDateField(forms.DateField):
+    """A calendar day within the days the portal reasons about (``periods.FIRST_DAY`` to ``LAST_DAY``)."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not periods.FIRST_DAY <= value <= periods.LAST_DAY:
+            raise ValidationError(
+                _("Enter a date from %(first)s to %(last)s.") % {"first": periods.FIRST_DAY, "last": periods.LAST_DAY},
+                code="out_of_range",
+            )
 
 
 class StrictBooleanField(forms.Field):

@@ -80,6 +80,12 @@ def _local_midnight(day):
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=_zone())
 
 
+# The days the portal reasons about: records begin long after the first and end long before the
+# last; a date outside is an input error (and the last keeps "the day after" computable).
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+
+
 def day_bounds(day):
     """``[start, end)`` of a local calendar day as aware datetimes."""
     return _local_midnight(day), _local_midnight(day + datetime.timedelta(days=1))

@@ -5,7 +5,7 @@ from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from inspections import services
@@ -21,6 +21,7 @@ from inspections.models import Patrol
 from inspections.models.patrols import RECENT_FIRST
 from wushui.api.base import ScopePermission
 from wushui.api.pagination import KeysetPagination
+from wushui.api.parsers import SafeJSONParser
 from wushui.scoping import CHANGE, get_in_scope
 
 SUBMIT_EXAMPLE = {
@@ -46,7 +47,7 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
     queryset = Patrol.objects.select_related("chief", "segment")
     permission_classes = [ScopePermission]
     filterset_class = PatrolFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
     pagination_class = PatrolPagination
 
     def get_queryset(self):

@@ -1,11 +1,10 @@
 from rest_framework import serializers
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from rivers.models import ChiefAppointment, Segment, WaterBody
-from wushui.api.base import ModelCleanMixin
+from wushui.api.base import PortalFeatureSerializer, PortalModelSerializer
 
 
-class WaterBodySerializer(ModelCleanMixin, GeoFeatureModelSerializer):
+class WaterBodySerializer(PortalFeatureSerializer):
     class Meta:
         model = WaterBody
         geo_field = "geometry"
@@ -26,7 +25,7 @@ class WaterBodySerializer(ModelCleanMixin, GeoFeatureModelSerializer):
         ]
 
 
-class SegmentSerializer(ModelCleanMixin, GeoFeatureModelSerializer):
+class SegmentSerializer(PortalFeatureSerializer):
     water_body_name = serializers.CharField(source="water_body.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
 
@@ -49,7 +48,7 @@ class SegmentSerializer(ModelCleanMixin, GeoFeatureModelSerializer):
         read_only_fields = ["length_m"]
 
 
-class ChiefAppointmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
+class ChiefAppointmentSerializer(PortalModelSerializer):
     chief_name = serializers.CharField(source="chief.name", read_only=True)
     segment_name = serializers.CharField(source="segment.name", read_only=True)
     is_current = serializers.BooleanField(read_only=True)

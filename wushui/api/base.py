@@ -1,10 +1,12 @@
 """Base classes every API viewset and serializer builds on."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from wushui.api.errors import django_errors_as_dict
 from wushui.scoping import CHANGE, refusal_message
@@ -71,3 +73,35 @@ class ModelCleanMixin:
         except DjangoValidationError as exc:
             raise serializers.ValidationError(django_errors_as_dict(exc)) from exc
         return attrs
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related row by id, chosen among those the requesting user may see: the browsable API's forms
+    list nothing else, and an id outside the scope is refused as if it did not exist."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not hasattr(queryset, "restrict"):
+            return queryset
+        request = self.context.get("request")
+        return queryset.restrict(getattr(request, "user", None))
+
+
+class PortalModelSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """A record: the model's own validation, related rows from the user's scope."""
+
+    serializer_related_field = ScopedRelatedField
+
+
+class PortalFeatureSerializer(ModelCleanMixin, GeoFeatureModelSerializer):
+    """A GeoJSON feature: the model's own validation, related rows from the user's scope, and a body
+    that is not a feature refused with a message (not a server error)."""
+
+    serializer_related_field = ScopedRelatedField
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise serializers.ValidationError({"non_field_errors": [_("Send a GeoJSON Feature object.")]})
+        if "properties" in data and not isinstance(data["properties"], Mapping):
+            raise serializers.ValidationError({"properties": [_("Give the feature's properties as an object.")]})
+        return super().to_internal_value(data)

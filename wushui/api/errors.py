@@ -6,6 +6,7 @@ for validation errors.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -23,6 +24,10 @@ def django_errors_as_dict(error: DjangoValidationError):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        return _error_response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", _("The request body is larger than allowed.")
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

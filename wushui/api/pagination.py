@@ -20,6 +20,24 @@ class FeaturePagination(GeoJsonPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_paginated_response_schema(self, schema):
+        # ``schema`` is the FeatureCollection of the page's features (type and features); the page
+        # adds its count and links beside them, as get_paginated_response serves it.
+        return {
+            "allOf": [
+                schema,
+                {
+                    "type": "object",
+                    "required": ["type", "count", "features"],
+                    "properties": {
+                        "count": {"type": "integer", "example": 123},
+                        "next": {"type": "string", "nullable": True, "format": "uri"},
+                        "previous": {"type": "string", "nullable": True, "format": "uri"},
+                    },
+                },
+            ]
+        }
+
 
 class KeysetPagination(BasePagination):
     """``next`` and ``previous`` links by keyset on ``ordering`` (``wushui.keyset``), the same cursors as
