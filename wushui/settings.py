@@ -201,6 +201,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
+        # The exchange tables: kombu's default is a "control" folder in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "store_processed": False,
     }
