@@ -30,6 +30,7 @@ import platform
 import pstats
 import queue
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -428,6 +429,8 @@ def gunicorn(workers, timeout_s=60):
     docker-compose.yml, on a free local port. Yields the port; its log is shown if it fails to start."""
     port = free_port()
     environment = {**os.environ, "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60")}
+    # Without DEBUG the server refuses the development key; the API's tokens do not depend on it.
+    environment.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
     command = [sys.executable, "-m", "gunicorn", "wushui.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--worker-tmp-dir", "/dev/shm"]
     with tempfile.TemporaryFile() as log:

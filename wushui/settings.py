@@ -2,7 +2,8 @@
 
 Every variable is listed in README.md. Defaults give the embedded set-up of
 ``make run``: SpatiaLite in ``var/``, Celery on the filesystem broker. Production
-(``WUSHUI_PRODUCTION=1``) refuses to start with a development secret or DEBUG on.
+(``WUSHUI_PRODUCTION=1``) refuses to start with a development secret or DEBUG on; without
+it, servers still refuse the development secret unless DEBUG is on (``wushui/wsgi.py``).
 """
 
 from pathlib import Path
