@@ -13,8 +13,7 @@ app.send_task("wushui.no_such_task")
 def test_a_message_and_its_exchange_table_stay_in_the_var_folder(tmp_path):
     working_directory = tmp_path / "cwd"
     working_directory.mkdir()
-    var = tmp_path / "var"
-    var.mkdir()
+    var = tmp_path / "var"  # not there yet: the app makes what the broker needs
 
     result = run_python(SEND_A_TASK, cwd=working_directory, WUSHUI_VAR_DIR=str(var))
 
