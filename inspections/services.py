@@ -47,15 +47,8 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
     segment, tier = appointment.segment, appointment.tier
     tracks.check_period(track, started_at, ended_at)
     rules = PatrolRuleSet.current().as_dict(segment_length_m=segment.length_m)
-    measurement = tracks.measure(track, segment, started_at, ended_at, rules)
-    if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
-        raise ValidationError(
-            {
-                "track": _("The track never comes within %(max)s m of the segment (nearest %(actual)s m).")
-                % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"}
-            }
-        )
-    reasons = tracks.invalid_reasons(measurement, rules)
+    verdict = tracks.judge(track, segment, started_at, ended_at, rules)
+    measurement = verdict.measurement
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(
@@ -71,8 +64,8 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 distance_m=measurement.distance_m,
                 max_speed_kmh=measurement.max_speed_kmh,
                 coverage=measurement.coverage,
-                is_valid=not reasons,
-                invalid_reasons=reasons,
+                is_valid=verdict.is_valid,
+                invalid_reasons=verdict.reasons,
                 rules=rules,
             )
             # Kept on the object: the answer to the phone lists them without reading them back.

@@ -1,4 +1,5 @@
-"""GPS tracks: reading them (GeoJSON + times, or GPX), checking them, and measuring them.
+"""GPS tracks: reading them (GeoJSON + times, or GPX), checking them, measuring them, and judging
+the patrol they record by the rules (``judge``: the one place a verdict is reached).
 
 Everything here is computed by the server from the raw points; nothing the
 client claims about distance, speed or coverage is trusted.
@@ -55,6 +56,18 @@ class Measurement:
     max_speed_kmh: float
     coverage: float
     distance_from_segment_m: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A patrol as measured, and why it does not count (no reasons: it counts)."""
+
+    measurement: Measurement
+    reasons: list  # [{"code", "params"}], as stored
+
+    @property
+    def is_valid(self):
+        return not self.reasons
 
 
 def _error(field, message):
@@ -293,6 +306,31 @@ def measure(track, segment, started_at, ended_at, rules):
         coverage=round(coverage, 4),
         distance_from_segment_m=round(distance_from_segment, 1),
     )
+
+
+# --- Judging ---------------------------------------------------------------------------------------
+
+
+def required_distance_m(min_distance_m, min_coverage, segment_length_m=None):
+    """The distance a patrol must cover: the rule's minimum, but never more than the coverage
+    rule's share of the segment's length (with the coverage rule off, 0, the whole length)."""
+    if segment_length_m is None:
+        return min_distance_m
+    return min(min_distance_m, round((min_coverage or 1.0) * segment_length_m))
+
+
+def judge(track, segment, started_at, ended_at, rules):
+    """The server's :class:`Verdict` on a patrol of ``segment`` by ``rules`` (as ``PatrolRuleSet.as_dict``
+    gives them, for that segment). A track that never comes within the rules' distance of the segment
+    is not a patrol of it: refused with a ValidationError on ``track``."""
+    measurement = measure(track, segment, started_at, ended_at, rules)
+    if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
+        raise _error(
+            "track",
+            _("The track never comes within %(max)s m of the segment (nearest %(actual)s m).")
+            % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"},
+        )
+    return Verdict(measurement, invalid_reasons(measurement, rules))
 
 
 # Reason codes and their messages; a patrol stores the code and the figures, and the message is

@@ -155,6 +155,35 @@ def test_validity_rules_and_their_reasons(overrides, codes):
     assert all(tracks.reason_message(reason) for reason in reasons)
 
 
+def judged(track_segment, segment, fraction=1.0):
+    """The verdict on a patrol of ``segment`` at 12 km/h along ``fraction`` of ``track_segment``, two hours ago."""
+    start = timezone.now() - datetime.timedelta(hours=2)
+    coordinates, times = track_along(track_segment.geometry, start=start, speed_kmh=12, fraction=fraction, step_m=40)
+    track = tracks.track_from_geojson(
+        {"type": "LineString", "coordinates": coordinates}, [t.isoformat() for t in times]
+    )
+    rules = PatrolRuleSet().as_dict(segment_length_m=segment.length_m)
+    return tracks.judge(track, segment, times[0], times[-1], rules)
+
+
+def test_judging_a_patrol_gives_its_measurement_reasons_and_validity(world):
+    whole = judged(world.segment_a1, world.segment_a1)
+    assert whole.is_valid
+    assert whole.reasons == []
+    assert whole.measurement.coverage == pytest.approx(1.0, abs=0.01)
+
+    part = judged(world.segment_a1, world.segment_a1, fraction=0.3)
+    assert not part.is_valid
+    assert [reason["code"] for reason in part.reasons] == ["low_coverage"]
+    assert part.measurement.coverage == pytest.approx(0.3, abs=0.02)
+
+
+def test_judging_refuses_a_track_that_never_comes_near_the_segment(world):
+    with pytest.raises(ValidationError) as error:
+        judged(world.segment_b1, world.segment_a1)
+    assert "never comes within 500 m" in error.value.message_dict["track"][0]
+
+
 def test_geojson_track_needs_matching_times():
     geometry = {"type": "LineString", "coordinates": [[120.75, 27.9], [120.76, 27.9]]}
     with pytest.raises(ValidationError) as error:
