@@ -48,8 +48,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:5432/wushui_bench"
 POSTGRES_ENGINES = ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis")
 PATROLS_URL = "/api/v1/patrols/"
-# The settings' ALLOWED_HOSTS; the test client's default "testserver" is only allowed under a test runner.
-HTTP_HOST = "localhost"
+# Django's own stand-in when DEBUG is on and ALLOWED_HOSTS is empty.
+DEBUG_ALLOWED_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
 
 # The issue's targets on 2 cores, printed beside the figures.
 TARGET_PATROLS_PER_S = 100
@@ -93,6 +93,9 @@ def main():
     )
     parser.add_argument("--seed", type=int, default=None, help="random seed for the tracks (default: a fresh one)")
     parser.add_argument(
+        "--host", default=None, help="the Host header of the requests (default: the first of ALLOWED_HOSTS)"
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -110,6 +113,7 @@ def main():
     require_postgis(os.environ["DATABASE_URL"])
     create_database()
     setup_django()
+    host = checked_host(args.host)
     prepare_database()
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
@@ -122,20 +126,20 @@ def main():
 
     if args.http:
         print(f"Submitting to {PATROLS_URL} over HTTP: gunicorn with {args.workers} worker(s) …", flush=True)
-        submission = run_http(patrols, warm_up, args.workers, args.clients)
+        submission = run_http(patrols, warm_up, args.workers, args.clients, host)
     else:
         print(f"Submitting through {PATROLS_URL} with {args.workers} worker process(es) …", flush=True)
-        submission = run_workers(patrols, warm_up, args.workers)
+        submission = run_workers(patrols, warm_up, args.workers, host)
     accepted = [patrol for patrol, outcome in zip(patrols, submission.outcomes, strict=True) if outcome.status == 201]
 
     print("Replaying stored patrols …", flush=True)
-    replay = run_replay(accepted[: WARM_UP_PER_WORKER + REPLAY_SAMPLE])
+    replay = run_replay(accepted[: WARM_UP_PER_WORKER + REPLAY_SAMPLE], host)
     print("Timing the coverage computation …", flush=True)
     coverage = run_coverage(rng.sample(patrols, min(COVERAGE_SAMPLE, len(patrols))))
 
     print_report(args, seed, submission, replay, coverage)
     if args.profile:
-        profile_submissions([generate_patrol(rng, assignments, args.points) for _ in range(args.profile)])
+        profile_submissions([generate_patrol(rng, assignments, args.points) for _ in range(args.profile)], host)
 
 
 # --- Database -------------------------------------------------------------------------------------------
@@ -190,6 +194,29 @@ def setup_django():
     # WhiteNoise warns once per process when collectstatic has not been run; irrelevant here.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
+
+
+def request_host(allowed_hosts):
+    """A Host header that ``allowed_hosts`` accepts: its first entry as a host (``*`` accepts any
+    host, ``.example.org`` the domain and its subdomains); None when it accepts none."""
+    for pattern in allowed_hosts:
+        if pattern == "*":
+            return "localhost"
+        if pattern.lstrip("."):
+            return pattern.lstrip(".")
+    return None
+
+
+def checked_host(host):
+    """``host``, or else one the settings accept; exits when the settings would answer it 400."""
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    allowed_hosts = settings.ALLOWED_HOSTS or (DEBUG_ALLOWED_HOSTS if settings.DEBUG else [])
+    host = host or request_host(allowed_hosts)
+    if host is None or not validate_host(split_domain_port(host)[0], allowed_hosts):
+        sys.exit(f"ALLOWED_HOSTS ({', '.join(allowed_hosts) or 'empty'}) does not accept Host {host!r}; see --host.")
+    return host
 
 
 def prepare_database():
@@ -327,11 +354,12 @@ class Submitter:
     per chief would measure start-up instead of requests.
     """
 
-    def __init__(self, chief_ids):
+    def __init__(self, chief_ids, host):
         from django.test import Client
         from rest_framework.authtoken.models import Token
 
-        self.client = Client(HTTP_HOST=HTTP_HOST)
+        # The test client's default "testserver" is allowed only under a test runner.
+        self.client = Client(HTTP_HOST=host)
         self.authorization = {
             chief_id: f"Token {Token.objects.get_or_create(user_id=chief_id)[0].key}" for chief_id in set(chief_ids)
         }
@@ -354,10 +382,10 @@ def outcome_of(status, content, latency_ms):
     return Outcome(status, latency_ms, None, error=json.dumps(payload, ensure_ascii=False)[:300])
 
 
-def submit_worker(index, patrols, warm_up, start_barrier, results):
+def submit_worker(index, patrols, warm_up, host, start_barrier, results):
     """One worker process: sets Django up itself, warms up, waits for the others, then posts its share."""
     setup_django()
-    submitter = Submitter([patrol.chief_id for patrol in [*patrols, *warm_up]])
+    submitter = Submitter([patrol.chief_id for patrol in [*patrols, *warm_up]], host)
     warm_up_statuses = [submitter.post(patrol).status_code for patrol in warm_up]
     start_barrier.wait()
     started = time.perf_counter()
@@ -374,7 +402,7 @@ def submit_worker(index, patrols, warm_up, start_barrier, results):
     results.put((index, started, finished, outcomes, warm_up_statuses))
 
 
-def run_workers(patrols, warm_up, workers):
+def run_workers(patrols, warm_up, workers, host):
     from django.db import connections
 
     # Each worker opens its own connection; none may inherit the parent's.
@@ -386,7 +414,7 @@ def run_workers(patrols, warm_up, workers):
     processes = [
         context.Process(
             target=submit_worker,
-            args=(index, shares[index], warm_up[index::workers], start_barrier, results),
+            args=(index, shares[index], warm_up[index::workers], host, start_barrier, results),
         )
         for index in range(workers)
     ]
@@ -458,7 +486,7 @@ def listening(port):
         return False
 
 
-def post_over_http(port, authorization, patrol):
+def post_over_http(port, host, authorization, patrol):
     """One request on its own connection, as gunicorn's sync workers close each after answering."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
@@ -468,7 +496,7 @@ def post_over_http(port, authorization, patrol):
             PATROLS_URL,
             body=patrol.body,
             headers={
-                "Host": HTTP_HOST,
+                "Host": host,
                 "Content-Type": "application/json",
                 "Authorization": authorization[patrol.chief_id],
             },
@@ -480,7 +508,7 @@ def post_over_http(port, authorization, patrol):
         connection.close()
 
 
-def run_http(patrols, warm_up, workers, clients):
+def run_http(patrols, warm_up, workers, clients, host):
     """Post every patrol to gunicorn from ``clients`` threads at once (each sends its next request
     as soon as it has the answer to the last); the threads mostly wait on sockets, but they share
     the two cores with gunicorn and PostgreSQL, as a load balancer's would not."""
@@ -495,7 +523,7 @@ def run_http(patrols, warm_up, workers, clients):
     with gunicorn(workers) as port, concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
 
         def post(patrol):
-            return post_over_http(port, authorization, patrol)
+            return post_over_http(port, host, authorization, patrol)
 
         # Several rounds of one request per client, so that every gunicorn worker has loaded the app.
         warm_up_statuses = [status for status, _content, _ms in pool.map(post, warm_up)]
@@ -509,13 +537,13 @@ def run_http(patrols, warm_up, workers, clients):
 # --- Replay and coverage --------------------------------------------------------------------------------
 
 
-def run_replay(patrols):
+def run_replay(patrols, host):
     """Resubmit stored patrols (the first few to warm up): each must answer 200 and create nothing."""
     from inspections.models import Patrol
 
     if not patrols:
         return None
-    submitter = Submitter([patrol.chief_id for patrol in patrols])
+    submitter = Submitter([patrol.chief_id for patrol in patrols], host)
     before = Patrol.objects.count()
     for patrol in patrols[:WARM_UP_PER_WORKER]:
         submitter.post(patrol)
@@ -601,10 +629,10 @@ def run_coverage(patrols):
     return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": rows}
 
 
-def profile_submissions(patrols):
+def profile_submissions(patrols, host):
     """cProfile over ``patrols`` posted in this process, after a warm-up; cProfile slows Python
     code more than database waits, so read shares, not absolute times."""
-    submitter = Submitter([patrol.chief_id for patrol in patrols])
+    submitter = Submitter([patrol.chief_id for patrol in patrols], host)
     submitter.post(patrols[0])
     profiler = cProfile.Profile()
     profiler.enable()
