@@ -46,13 +46,10 @@ COPY . .
 # manifest that only that storage writes (built without it, every {% static %}
 # fails at run time with "Missing staticfiles manifest entry"). Production mode
 # demands a SECRET_KEY of 32+ characters, hence the throw-away one; it exists
-# only in this RUN step and is not kept in the image. The scratch WUSHUI_VAR_DIR
-# keeps the build from creating anything under /app.
+# only in this RUN step and is not kept in the image.
 RUN SECRET_KEY=build-only-throwaway-secret-key-not-used-at-run-time \
         WUSHUI_PRODUCTION=1 \
-        WUSHUI_VAR_DIR=/tmp/wushui-build-var \
-        python manage.py collectstatic --noinput \
-    && rm -rf /tmp/wushui-build-var
+        python manage.py collectstatic --noinput
 
 # Writable state lives outside the code: uploads (MEDIA_ROOT, a shared volume
 # in docker-compose.yml) and the var folder (Celery beat's schedule file).

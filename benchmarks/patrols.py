@@ -30,6 +30,7 @@ import platform
 import pstats
 import queue
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -47,8 +48,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgis://postgres@127.0.0.1:5432/wushui_bench"
 POSTGRES_ENGINES = ("django.db.backends.postgresql", "django.contrib.gis.db.backends.postgis")
 PATROLS_URL = "/api/v1/patrols/"
-# The settings' ALLOWED_HOSTS; the test client's default "testserver" is only allowed under a test runner.
-HTTP_HOST = "localhost"
+# Django's own stand-in when DEBUG is on and ALLOWED_HOSTS is empty.
+DEBUG_ALLOWED_HOSTS = [".localhost", "127.0.0.1", "[::1]"]
 
 # The issue's targets on 2 cores, printed beside the figures.
 TARGET_PATROLS_PER_S = 100
@@ -92,6 +93,16 @@ def main():
     )
     parser.add_argument("--seed", type=int, default=None, help="random seed for the tracks (default: a fresh one)")
     parser.add_argument(
+        "--max-segment-m",
+        type=float,
+        default=None,
+        metavar="M",
+        help="patrol only segments shorter than M metres (e.g. 1000: village reaches, where coverage is coarse)",
+    )
+    parser.add_argument(
+        "--host", default=None, help="the Host header of the requests (default: the first of ALLOWED_HOSTS)"
+    )
+    parser.add_argument(
         "--profile",
         type=int,
         default=0,
@@ -109,32 +120,33 @@ def main():
     require_postgis(os.environ["DATABASE_URL"])
     create_database()
     setup_django()
+    host = checked_host(args.host)
     prepare_database()
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
     rng = random.Random(seed)
     print(f"Generating {args.patrols} patrols of {args.points} points (seed {seed}) …", flush=True)
-    assignments = chief_segments()
+    assignments = chief_segments(args.max_segment_m)
     patrols = [generate_patrol(rng, assignments, args.points) for _ in range(args.patrols)]
     warm_up_count = WARM_UP_PER_WORKER * (args.clients if args.http else args.workers)
     warm_up = [generate_patrol(rng, assignments, args.points) for _ in range(warm_up_count)]
 
     if args.http:
         print(f"Submitting to {PATROLS_URL} over HTTP: gunicorn with {args.workers} worker(s) …", flush=True)
-        submission = run_http(patrols, warm_up, args.workers, args.clients)
+        submission = run_http(patrols, warm_up, args.workers, args.clients, host)
     else:
         print(f"Submitting through {PATROLS_URL} with {args.workers} worker process(es) …", flush=True)
-        submission = run_workers(patrols, warm_up, args.workers)
+        submission = run_workers(patrols, warm_up, args.workers, host)
     accepted = [patrol for patrol, outcome in zip(patrols, submission.outcomes, strict=True) if outcome.status == 201]
 
     print("Replaying stored patrols …", flush=True)
-    replay = run_replay(accepted[: WARM_UP_PER_WORKER + REPLAY_SAMPLE])
+    replay = run_replay(accepted[: WARM_UP_PER_WORKER + REPLAY_SAMPLE], host)
     print("Timing the coverage computation …", flush=True)
     coverage = run_coverage(rng.sample(patrols, min(COVERAGE_SAMPLE, len(patrols))))
 
     print_report(args, seed, submission, replay, coverage)
     if args.profile:
-        profile_submissions([generate_patrol(rng, assignments, args.points) for _ in range(args.profile)])
+        profile_submissions([generate_patrol(rng, assignments, args.points) for _ in range(args.profile)], host)
 
 
 # --- Database -------------------------------------------------------------------------------------------
@@ -191,6 +203,29 @@ def setup_django():
     django.setup()
 
 
+def request_host(allowed_hosts):
+    """A Host header that ``allowed_hosts`` accepts: its first entry as a host (``*`` accepts any
+    host, ``.example.org`` the domain and its subdomains); None when it accepts none."""
+    for pattern in allowed_hosts:
+        if pattern == "*":
+            return "localhost"
+        if pattern.lstrip("."):
+            return pattern.lstrip(".")
+    return None
+
+
+def checked_host(host):
+    """``host``, or else one the settings accept; exits when the settings would answer it 400."""
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    allowed_hosts = settings.ALLOWED_HOSTS or (DEBUG_ALLOWED_HOSTS if settings.DEBUG else [])
+    host = host or request_host(allowed_hosts)
+    if host is None or not validate_host(split_domain_port(host)[0], allowed_hosts):
+        sys.exit(f"ALLOWED_HOSTS ({', '.join(allowed_hosts) or 'empty'}) does not accept Host {host!r}; see --host.")
+    return host
+
+
 def prepare_database():
     from django.conf import settings
     from django.core.management import call_command
@@ -221,11 +256,14 @@ class GeneratedPatrol:
     body: bytes
 
 
-def chief_segments():
+def chief_segments(max_segment_m=None):
     from rivers.models import ChiefAppointment, Segment
     from wushui.geo import to_metric
 
-    pairs = sorted(set(ChiefAppointment.objects.current().values_list("chief_id", "segment_id")))
+    appointments = ChiefAppointment.objects.current()
+    if max_segment_m is not None:
+        appointments = appointments.filter(segment__length_m__lt=max_segment_m)
+    pairs = sorted(set(appointments.values_list("chief_id", "segment_id")))
     lines = {
         segment.pk: to_metric(segment.geometry) for segment in Segment.objects.filter(pk__in={s for _c, s in pairs})
     }
@@ -237,7 +275,7 @@ def chief_segments():
             cumulative.append(cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
         assignments.append(Assignment(chief_id, segment_id, coords, cumulative))
     if not assignments:
-        sys.exit("seed_demo left no current chief appointments to patrol.")
+        sys.exit("No current chief appointments to patrol (seed_demo left none, or none on so short a segment).")
     return assignments
 
 
@@ -326,11 +364,12 @@ class Submitter:
     per chief would measure start-up instead of requests.
     """
 
-    def __init__(self, chief_ids):
+    def __init__(self, chief_ids, host):
         from django.test import Client
         from rest_framework.authtoken.models import Token
 
-        self.client = Client(HTTP_HOST=HTTP_HOST)
+        # The test client's default "testserver" is allowed only under a test runner.
+        self.client = Client(HTTP_HOST=host)
         self.authorization = {
             chief_id: f"Token {Token.objects.get_or_create(user_id=chief_id)[0].key}" for chief_id in set(chief_ids)
         }
@@ -353,10 +392,10 @@ def outcome_of(status, content, latency_ms):
     return Outcome(status, latency_ms, None, error=json.dumps(payload, ensure_ascii=False)[:300])
 
 
-def submit_worker(index, patrols, warm_up, start_barrier, results):
+def submit_worker(index, patrols, warm_up, host, start_barrier, results):
     """One worker process: sets Django up itself, warms up, waits for the others, then posts its share."""
     setup_django()
-    submitter = Submitter([patrol.chief_id for patrol in [*patrols, *warm_up]])
+    submitter = Submitter([patrol.chief_id for patrol in [*patrols, *warm_up]], host)
     warm_up_statuses = [submitter.post(patrol).status_code for patrol in warm_up]
     start_barrier.wait()
     started = time.perf_counter()
@@ -373,7 +412,7 @@ def submit_worker(index, patrols, warm_up, start_barrier, results):
     results.put((index, started, finished, outcomes, warm_up_statuses))
 
 
-def run_workers(patrols, warm_up, workers):
+def run_workers(patrols, warm_up, workers, host):
     from django.db import connections
 
     # Each worker opens its own connection; none may inherit the parent's.
@@ -385,7 +424,7 @@ def run_workers(patrols, warm_up, workers):
     processes = [
         context.Process(
             target=submit_worker,
-            args=(index, shares[index], warm_up[index::workers], start_barrier, results),
+            args=(index, shares[index], warm_up[index::workers], host, start_barrier, results),
         )
         for index in range(workers)
     ]
@@ -428,6 +467,8 @@ def gunicorn(workers, timeout_s=60):
     docker-compose.yml, on a free local port. Yields the port; its log is shown if it fails to start."""
     port = free_port()
     environment = {**os.environ, "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60")}
+    # Without DEBUG the server refuses the development key; the API's tokens do not depend on it.
+    environment.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
     command = [sys.executable, "-m", "gunicorn", "wushui.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(workers), "--worker-tmp-dir", "/dev/shm"]
     with tempfile.TemporaryFile() as log:
@@ -455,7 +496,7 @@ def listening(port):
         return False
 
 
-def post_over_http(port, authorization, patrol):
+def post_over_http(port, host, authorization, patrol):
     """One request on its own connection, as gunicorn's sync workers close each after answering."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
@@ -465,7 +506,7 @@ def post_over_http(port, authorization, patrol):
             PATROLS_URL,
             body=patrol.body,
             headers={
-                "Host": HTTP_HOST,
+                "Host": host,
                 "Content-Type": "application/json",
                 "Authorization": authorization[patrol.chief_id],
             },
@@ -477,7 +518,7 @@ def post_over_http(port, authorization, patrol):
         connection.close()
 
 
-def run_http(patrols, warm_up, workers, clients):
+def run_http(patrols, warm_up, workers, clients, host):
     """Post every patrol to gunicorn from ``clients`` threads at once (each sends its next request
     as soon as it has the answer to the last); the threads mostly wait on sockets, but they share
     the two cores with gunicorn and PostgreSQL, as a load balancer's would not."""
@@ -492,7 +533,7 @@ def run_http(patrols, warm_up, workers, clients):
     with gunicorn(workers) as port, concurrent.futures.ThreadPoolExecutor(max_workers=clients) as pool:
 
         def post(patrol):
-            return post_over_http(port, authorization, patrol)
+            return post_over_http(port, host, authorization, patrol)
 
         # Several rounds of one request per client, so that every gunicorn worker has loaded the app.
         warm_up_statuses = [status for status, _content, _ms in pool.map(post, warm_up)]
@@ -506,13 +547,13 @@ def run_http(patrols, warm_up, workers, clients):
 # --- Replay and coverage --------------------------------------------------------------------------------
 
 
-def run_replay(patrols):
+def run_replay(patrols, host):
     """Resubmit stored patrols (the first few to warm up): each must answer 200 and create nothing."""
     from inspections.models import Patrol
 
     if not patrols:
         return None
-    submitter = Submitter([patrol.chief_id for patrol in patrols])
+    submitter = Submitter([patrol.chief_id for patrol in patrols], host)
     before = Patrol.objects.count()
     for patrol in patrols[:WARM_UP_PER_WORKER]:
         submitter.post(patrol)
@@ -536,17 +577,27 @@ def run_coverage(patrols):
     ``coverage_in_database`` exactly and at each tolerance of ``COVERAGE_TOLERANCES_M``; compare
     each with the exact coverage."""
     from django.contrib.gis.geos import LineString
+    from django.db import connection
 
     from inspections.models import PatrolRuleSet
     from inspections.tracks import COVERAGE_SIMPLIFY_M, coverage_for_verdict, coverage_in_database
 
     rules = PatrolRuleSet.current().as_dict()
     buffer_m, threshold = rules["coverage_buffer_m"], rules["min_coverage"]
-    exact_calls = []
+    # Statements per verdict: 1 on the simplified track, 2 with the raw track near the undecided
+    # stretches, 3 with the whole raw track.
+    statements = collections.Counter()
 
     def as_served(segment_id, line):
-        coverage, _distance, exact = coverage_for_verdict(segment_id, line, buffer_m, threshold)
-        exact_calls.append(exact)
+        executed = []
+
+        def counted(execute, sql, params, many, context):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
+            coverage, _distance, _exact = coverage_for_verdict(segment_id, line, buffer_m, threshold)
+        statements[len(executed)] += 1
         return coverage
 
     def simplified(simplify_m):
@@ -560,7 +611,7 @@ def run_coverage(patrols):
     for segment_id, line in lines[:3]:
         for measure in variants.values():
             measure(segment_id, line)
-    exact_calls.clear()
+    statements.clear()
     timings = {name: [] for name in names}
     coverages = {name: [] for name in names}
     for index, (segment_id, line) in enumerate(lines):
@@ -591,17 +642,17 @@ def run_coverage(patrols):
     rows.append(
         compared(
             "as served",
-            f"as served: {COVERAGE_SIMPLIFY_M:g} m and bounds, exact for {sum(exact_calls)} "
-            f"(target <= {TARGET_COVERAGE_MS} ms)",
+            f"as served: {COVERAGE_SIMPLIFY_M:g} m and bounds, raw near the undecided for {statements[2]}, "
+            f"whole raw for {statements[3]} (target <= {TARGET_COVERAGE_MS} ms)",
         )
     )
     return {"count": len(lines), "buffer_m": buffer_m, "threshold": threshold, "variants": rows}
 
 
-def profile_submissions(patrols):
+def profile_submissions(patrols, host):
     """cProfile over ``patrols`` posted in this process, after a warm-up; cProfile slows Python
     code more than database waits, so read shares, not absolute times."""
-    submitter = Submitter([patrol.chief_id for patrol in patrols])
+    submitter = Submitter([patrol.chief_id for patrol in patrols], host)
     submitter.post(patrols[0])
     profiler = cProfile.Profile()
     profiler.enable()

@@ -1,4 +1,5 @@
-"""Patrol workflows: submitting a patrol (idempotently) and registering the problems it found."""
+"""Patrol workflows: submitting a patrol and adding its photos (both idempotently), and registering
+the problems it found."""
 
 from dataclasses import dataclass
 
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from inspections import tracks
 from inspections.choices import FindingCategory, ProblemSource
-from inspections.models import Finding, Patrol, PatrolRuleSet, Problem
+from inspections.models import Finding, Patrol, PatrolPhoto, PatrolRuleSet, Problem
 from rivers.models import ChiefAppointment
 from wushui.choices import Tier
 
@@ -47,15 +48,8 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
     segment, tier = appointment.segment, appointment.tier
     tracks.check_period(track, started_at, ended_at)
     rules = PatrolRuleSet.current().as_dict(segment_length_m=segment.length_m)
-    measurement = tracks.measure(track, segment, started_at, ended_at, rules)
-    if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
-        raise ValidationError(
-            {
-                "track": _("The track never comes within %(max)s m of the segment (nearest %(actual)s m).")
-                % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"}
-            }
-        )
-    reasons = tracks.invalid_reasons(measurement, rules)
+    verdict = tracks.judge(track, segment, started_at, ended_at, rules)
+    measurement = verdict.measurement
     try:
         with transaction.atomic():
             patrol = Patrol.objects.create(
@@ -71,8 +65,8 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
                 distance_m=measurement.distance_m,
                 max_speed_kmh=measurement.max_speed_kmh,
                 coverage=measurement.coverage,
-                is_valid=not reasons,
-                invalid_reasons=reasons,
+                is_valid=verdict.is_valid,
+                invalid_reasons=verdict.reasons,
                 rules=rules,
             )
             # Kept on the object: the answer to the phone lists them without reading them back.
@@ -83,6 +77,34 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
             raise
         return existing, False
     return patrol, True
+
+
+def add_patrol_photo(patrol, *, image, finding=None, client_key=""):
+    """Store a photo taken on ``patrol`` (of one of its findings, or of none). Returns ``(photo, created)``.
+
+    A photo sent again with the same ``client_key`` returns the stored one, also when two copies race:
+    the database's unique constraint decides, and the loser reads the winner's row. A photo that is
+    not stored, for whatever reason, leaves no file behind.
+    """
+    if client_key:
+        stored = patrol.photos.filter(client_key=client_key).first()
+        if stored is not None:
+            return stored, False
+    photo = PatrolPhoto(patrol=patrol, finding=finding, client_key=client_key)
+    # The file is written before the row is inserted, so a failed insert must delete it.
+    photo.image.save(image.name, image, save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+    except BaseException as error:
+        photo.image.delete(save=False)
+        if isinstance(error, IntegrityError) and client_key:
+            # The other copy won the race; its row and its file are the photo.
+            stored = patrol.photos.filter(client_key=client_key).first()
+            if stored is not None:
+                return stored, False
+        raise
+    return photo, True
 
 
 def record_finding(patrol, finding):

@@ -1,4 +1,5 @@
-"""GPS tracks: reading them (GeoJSON + times, or GPX), checking them, and measuring them.
+"""GPS tracks: reading them (GeoJSON + times, or GPX), checking them, measuring them, and judging
+the patrol they record by the rules (``judge``: the one place a verdict is reached).
 
 Everything here is computed by the server from the raw points; nothing the
 client claims about distance, speed or coverage is trusted.
@@ -55,6 +56,18 @@ class Measurement:
     max_speed_kmh: float
     coverage: float
     distance_from_segment_m: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A patrol as measured, and why it does not count (no reasons: it counts)."""
+
+    measurement: Measurement
+    reasons: list  # [{"code", "params"}], as stored
+
+    @property
+    def is_valid(self):
+        return not self.reasons
 
 
 def _error(field, message):
@@ -253,6 +266,52 @@ def coverage_in_database(segment_id, line, buffer_m, simplify_m=COVERAGE_SIMPLIF
     return coverage, distance
 
 
+# Where the simplified track's bounds leave the verdict open, the raw track is measured, but only near
+# the stretches of the segment between the bounds ("undecided"): within the inner bound the segment is
+# covered and beyond the outer one it is not, whatever the raw track does. Of the raw track only the part
+# within the outer bound's distance of those stretches is buffered; nothing farther can reach them, and
+# the ends where it is cut lie too far from them for their caps to. That part is buffered thrice, at the
+# rule's distance and ± BUFFER_CHORD_SHARE of it: buffering the whole raw track draws its chords
+# elsewhere, so its figure lies between those two, not necessarily on the middle one.
+def _near_undecided_sql(buffers):
+    covered = ", ".join(["ST_Length(ST_Intersection(undecided, ST_Buffer(near, %s)))"] * buffers)
+    # MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): each step once. Inlined, PostgreSQL computes a step
+    # again wherever the next one names it, which made the statement two to three times slower.
+    return f"""
+WITH measured AS MATERIALIZED (
+    SELECT ST_Transform(geometry, %s) AS seg, ST_GeomFromWKB(%s, %s) AS raw FROM rivers_segment WHERE id = %s
+), simplified AS MATERIALIZED (
+    SELECT seg, raw, ST_Simplify(raw, %s) AS trk FROM measured
+), bounded AS MATERIALIZED (
+    SELECT seg, raw, ST_Buffer(trk, %s) AS inner_buffer, ST_Buffer(trk, %s) AS outer_buffer FROM simplified
+), split AS MATERIALIZED (
+    SELECT seg, raw, inner_buffer, ST_Difference(ST_Intersection(seg, outer_buffer), inner_buffer) AS undecided
+    FROM bounded
+), clipped AS MATERIALIZED (
+    SELECT seg, inner_buffer, undecided, ST_Intersection(raw, ST_Buffer(undecided, %s)) AS near FROM split
+)
+SELECT ST_Length(ST_Intersection(seg, inner_buffer)), {covered}, ST_Length(seg) FROM clipped
+"""
+
+
+def _covered_near_undecided(segment_id, metric, buffers_m, inner_m, outer_m):
+    """The shares of the segment within each of ``buffers_m`` of the raw ``metric`` track, measured
+    between the bounds of ``inner_m`` and ``outer_m`` around it simplified by ``COVERAGE_SIMPLIFY_M``."""
+    srid = settings.METRIC_SRID
+    track = [srid, bytes(metric.wkb), srid, segment_id, COVERAGE_SIMPLIFY_M]
+    with connection.cursor() as cursor:
+        cursor.execute(_near_undecided_sql(len(buffers_m)), [*track, inner_m, outer_m, outer_m, *buffers_m])
+        covered, *undecided_covered, length = cursor.fetchone()
+    # SpatiaLite answers NULL where PostGIS measures an empty geometry.
+    return [min(1.0, ((covered or 0.0) + (part or 0.0)) / length) if length else 0.0 for part in undecided_covered]
+
+
+def _decided(low, high, min_coverage):
+    """Whether a coverage known to lie between ``low`` and ``high`` is judged alike at both; verdicts
+    compare the figure rounded as stored."""
+    return round(low, 4) >= min_coverage or round(high, 4) < min_coverage
+
+
 def coverage_for_verdict(segment_id, line, buffer_m, min_coverage):
     """``(coverage, distance_m, exact)``, with a verdict on coverage that is the exact computation's.
 
@@ -260,15 +319,24 @@ def coverage_for_verdict(segment_id, line, buffer_m, min_coverage):
     the raw one within as much of it), so the raw track's buffer lies between the simplified
     track's buffers of ``buffer_m`` ± that, widened by ``BUFFER_CHORD_SHARE``: the same statement
     measures those two bounds. When both fall on one side of ``min_coverage`` the verdict is
-    certain and the simplified figure is kept; otherwise the raw track is measured."""
+    certain and the simplified figure is kept. Otherwise the raw track is measured near the
+    stretches between the bounds (``_covered_near_undecided``), which bounds the exact figure
+    tighter; and when ``min_coverage`` falls between those bounds too, on the whole raw track."""
+    metric = line if line.srid == settings.METRIC_SRID else to_metric(line)
     margin = COVERAGE_SIMPLIFY_M + BUFFER_CHORD_SHARE * buffer_m
+    inner_m, outer_m = max(0.0, buffer_m - margin), buffer_m + margin
     (coverage, low, high), distance = _covered_shares(
-        segment_id, line, [buffer_m, max(0.0, buffer_m - margin), buffer_m + margin], COVERAGE_SIMPLIFY_M
+        segment_id, metric, [buffer_m, inner_m, outer_m], COVERAGE_SIMPLIFY_M
     )
-    # Verdicts compare the figure rounded as stored.
-    if round(low, 4) >= min_coverage or round(high, 4) < min_coverage:
+    if _decided(low, high, min_coverage):
         return coverage, distance, False
-    coverage, distance = coverage_in_database(segment_id, line, buffer_m, simplify_m=0)
+    chords_m = BUFFER_CHORD_SHARE * buffer_m
+    coverage, low, high = _covered_near_undecided(
+        segment_id, metric, [buffer_m, buffer_m - chords_m, buffer_m + chords_m], inner_m, outer_m
+    )
+    if _decided(low, high, min_coverage):
+        return coverage, distance, True
+    coverage, distance = coverage_in_database(segment_id, metric, buffer_m, simplify_m=0)
     return coverage, distance, True
 
 
@@ -293,6 +361,31 @@ def measure(track, segment, started_at, ended_at, rules):
         coverage=round(coverage, 4),
         distance_from_segment_m=round(distance_from_segment, 1),
     )
+
+
+# --- Judging ---------------------------------------------------------------------------------------
+
+
+def required_distance_m(min_distance_m, min_coverage, segment_length_m=None):
+    """The distance a patrol must cover: the rule's minimum, but never more than the coverage
+    rule's share of the segment's length (with the coverage rule off, 0, the whole length)."""
+    if segment_length_m is None:
+        return min_distance_m
+    return min(min_distance_m, round((min_coverage or 1.0) * segment_length_m))
+
+
+def judge(track, segment, started_at, ended_at, rules):
+    """The server's :class:`Verdict` on a patrol of ``segment`` by ``rules`` (as ``PatrolRuleSet.as_dict``
+    gives them, for that segment). A track that never comes within the rules' distance of the segment
+    is not a patrol of it: refused with a ValidationError on ``track``."""
+    measurement = measure(track, segment, started_at, ended_at, rules)
+    if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
+        raise _error(
+            "track",
+            _("The track never comes within %(max)s m of the segment (nearest %(actual)s m).")
+            % {"max": rules["max_distance_from_segment_m"], "actual": f"{measurement.distance_from_segment_m:.0f}"},
+        )
+    return Verdict(measurement, invalid_reasons(measurement, rules))
 
 
 # Reason codes and their messages; a patrol stores the code and the figures, and the message is

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.gis.geos import LineString
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from tests.factories import (
@@ -40,6 +41,13 @@ def _block_network():
     socket.socket.connect = _loopback_only_connect
     yield
     socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    """Uploads and exports of the run go to pytest's temporary folder, which pytest prunes."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)

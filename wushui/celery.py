@@ -1,6 +1,7 @@
 """The Celery application; configuration comes from Django settings (``CELERY_*``)."""
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,3 +10,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wushui.settings")
 app = Celery("wushui")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# kombu's filesystem transport reads and writes these folders but makes none of them (the control
+# folder only when its parent exists).
+FILESYSTEM_BROKER_FOLDERS = ("data_folder_in", "data_folder_out", "control_folder")
+
+
+@app.on_after_configure.connect
+def make_filesystem_broker_folders(sender, source, **kwargs):
+    """Make the filesystem broker's folders in whichever process first uses the app (the web process
+    sending a task, the worker, beat), so that importing the settings makes nothing."""
+    if not (source.broker_url or "").startswith("filesystem:"):
+        return
+    options = source.broker_transport_options
+    for name in FILESYSTEM_BROKER_FOLDERS:
+        if name in options:
+            Path(options[name]).mkdir(parents=True, exist_ok=True)

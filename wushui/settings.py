@@ -2,7 +2,8 @@
 
 Every variable is listed in README.md. Defaults give the embedded set-up of
 ``make run``: SpatiaLite in ``var/``, Celery on the filesystem broker. Production
-(``WUSHUI_PRODUCTION=1``) refuses to start with a development secret or DEBUG on.
+(``WUSHUI_PRODUCTION=1``) refuses to start with a development secret or DEBUG on; without
+it, servers still refuse the development secret unless DEBUG is on (``wushui/wsgi.py``).
 """
 
 import datetime
@@ -303,15 +304,16 @@ if REDIS_URL:
 else:
     CELERY_BROKER_URL = "filesystem://"
     # kombu's filesystem transport moves messages between two folders; using the
-    # same folder for both makes every process see every message.
+    # same folder for both makes every process see every message. The folders are
+    # made by the Celery app when it is first used (wushui/celery.py), not here.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
-        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # The exchange tables: kombu's default is a "control" folder in the working directory.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = None
-    (CELERY_BROKER_DIR / "processed").mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -1,6 +1,5 @@
 import uuid
 
-from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -120,18 +119,10 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         """Add a photo to one of your own patrols (optionally of one of its findings)."""
         patrol = get_in_scope(Patrol.objects.all(), request.user, CHANGE, pk=pk)
         context = {**self.get_serializer_context(), "patrol": patrol}
-        client_key = request.data.get("client_key") or ""
-        stored = patrol.photos.filter(client_key=client_key).first() if client_key else None
-        if stored is not None:
-            # The phone sent it again because it never heard the answer: nothing new to store.
-            return Response(PatrolPhotoSerializer(stored, context=context).data, status=status.HTTP_200_OK)
         serializer = PatrolPhotoSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                photo = serializer.save(patrol=patrol)
-        except IntegrityError:
-            # Two copies raced; the other one is stored (its file too), this one's file is not.
-            photo = patrol.photos.get(client_key=client_key)
-            return Response(PatrolPhotoSerializer(photo, context=context).data, status=status.HTTP_200_OK)
-        return Response(PatrolPhotoSerializer(photo, context=context).data, status=status.HTTP_201_CREATED)
+        photo, created = services.add_patrol_photo(patrol, **serializer.validated_data)
+        return Response(
+            PatrolPhotoSerializer(photo, context=context).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -6,6 +6,7 @@ from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from inspections import tracks
 from wushui import periods
 from wushui.choices import Tier
 
@@ -60,15 +61,12 @@ class PatrolRuleSet(models.Model):
     def as_dict(self, segment_length_m=None):
         """The values that judge a patrol, as stored with it. ``required_distance_m`` is the minimum
         distance for a segment of ``segment_length_m`` (the rule's own minimum without one)."""
-        required = self.min_distance_m
-        if segment_length_m is not None:
-            # With the coverage rule off (0), the segment's whole length.
-            share = float(self.min_coverage) or 1.0
-            required = min(required, round(share * segment_length_m))
         return {
             "min_duration_min": self.min_duration_min,
             "min_distance_m": self.min_distance_m,
-            "required_distance_m": required,
+            "required_distance_m": tracks.required_distance_m(
+                self.min_distance_m, float(self.min_coverage), segment_length_m
+            ),
             "min_coverage": float(self.min_coverage),
             "coverage_buffer_m": self.coverage_buffer_m,
             "max_speed_kmh": float(self.max_speed_kmh),

@@ -106,6 +106,32 @@ def test_the_verdict_on_coverage_is_the_exact_computations(straight_segment, dja
     assert exact
 
 
+def test_between_the_bounds_the_raw_track_is_measured_near_the_undecided_stretches(
+    straight_segment, django_assert_num_queries
+):
+    """Half the segment walked 10 m north of it, then straight away from it: coverage
+    (500 + sqrt(50² − 10²)) / 1000 = 0.549, undecided by the simplified track's bounds (about 0.542
+    and 0.556) for minimums near it. The raw track, buffered only near the stretch where they differ,
+    at 50 ∓ 0.5 m (ST_Buffer's chords), bounds it within about 0.5485 and 0.5495: that settles 0.552
+    in a second statement, and leaves 0.549 itself to the whole raw track."""
+    line = line_in_metres((0, 10), (250, 10), (500, 10), (500, 400), (500, 3000))
+    exact, _distance = tracks.coverage_in_database(straight_segment.pk, line, buffer_m=50, simplify_m=0)
+    assert exact == pytest.approx(0.549, abs=0.001)
+
+    with django_assert_num_queries(2):
+        coverage, _distance, measured_exactly = tracks.coverage_for_verdict(straight_segment.pk, line, 50, 0.552)
+    assert measured_exactly
+    assert coverage == pytest.approx(exact, abs=0.0001)
+    assert round(coverage, 4) < 0.552
+
+    with django_assert_num_queries(3):
+        coverage, _distance, measured_exactly = tracks.coverage_for_verdict(
+            straight_segment.pk, line, 50, round(exact, 4)
+        )
+    assert measured_exactly
+    assert coverage == exact
+
+
 def test_sustained_speed_ignores_a_one_second_jitter():
     # Walking 1.4 m/s, with one fix jumping 30 m sideways and back.
     coords = [(i * 1.4, 0.0) for i in range(120)]
@@ -153,6 +179,35 @@ def test_validity_rules_and_their_reasons(overrides, codes):
     reasons = tracks.invalid_reasons(measurement(**overrides), RULES)
     assert [reason["code"] for reason in reasons] == codes
     assert all(tracks.reason_message(reason) for reason in reasons)
+
+
+def judged(track_segment, segment, fraction=1.0):
+    """The verdict on a patrol of ``segment`` at 12 km/h along ``fraction`` of ``track_segment``, two hours ago."""
+    start = timezone.now() - datetime.timedelta(hours=2)
+    coordinates, times = track_along(track_segment.geometry, start=start, speed_kmh=12, fraction=fraction, step_m=40)
+    track = tracks.track_from_geojson(
+        {"type": "LineString", "coordinates": coordinates}, [t.isoformat() for t in times]
+    )
+    rules = PatrolRuleSet().as_dict(segment_length_m=segment.length_m)
+    return tracks.judge(track, segment, times[0], times[-1], rules)
+
+
+def test_judging_a_patrol_gives_its_measurement_reasons_and_validity(world):
+    whole = judged(world.segment_a1, world.segment_a1)
+    assert whole.is_valid
+    assert whole.reasons == []
+    assert whole.measurement.coverage == pytest.approx(1.0, abs=0.01)
+
+    part = judged(world.segment_a1, world.segment_a1, fraction=0.3)
+    assert not part.is_valid
+    assert [reason["code"] for reason in part.reasons] == ["low_coverage"]
+    assert part.measurement.coverage == pytest.approx(0.3, abs=0.02)
+
+
+def test_judging_refuses_a_track_that_never_comes_near_the_segment(world):
+    with pytest.raises(ValidationError) as error:
+        judged(world.segment_b1, world.segment_a1)
+    assert "never comes within 500 m" in error.value.message_dict["track"][0]
 
 
 def test_geojson_track_needs_matching_times():
