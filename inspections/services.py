@@ -12,6 +12,7 @@ from inspections.choices import FindingCategory, ProblemSource
 from inspections.models import Finding, Patrol, PatrolPhoto, PatrolRuleSet, Problem
 from rivers.models import ChiefAppointment
 from wushui.choices import Tier
+from wushui.geo import to_metric
 
 # When a chief holds several posts on one segment, the patrol counts for the lowest tier:
 # that is where patrol frequency is highest and most often checked.
@@ -49,6 +50,7 @@ def submit_patrol(chief, *, client_uuid, segment, started_at, ended_at, track, f
     tracks.check_period(track, started_at, ended_at)
     rules = PatrolRuleSet.current().as_dict(segment_length_m=segment.length_m)
     verdict = tracks.judge(track, segment, started_at, ended_at, rules)
+    check_findings_near(findings, segment, rules["max_distance_from_segment_m"])
     measurement = verdict.measurement
     try:
         with transaction.atomic():
@@ -105,6 +107,24 @@ def add_patrol_photo(patrol, *, image, finding=None, client_key=""):
                 return stored, False
         raise
     return photo, True
+
+
+def check_findings_near(findings, segment, max_distance_m):
+    """A finding lies on or by the patrolled segment: one placed farther than a track may stray is a
+    mistake (a pin dropped on the wrong river), refused with the finding named."""
+    located = [(index, finding.location) for index, finding in enumerate(findings) if finding.location is not None]
+    if not located:
+        return
+    line = to_metric(segment.geometry)
+    for index, location in located:
+        distance = line.distance(to_metric(location))
+        if distance > max_distance_m:
+            raise ValidationError(
+                {
+                    "findings": _("Finding %(number)s lies %(distance)s m from the segment (at most %(max)s m).")
+                    % {"number": index + 1, "distance": f"{distance:.0f}", "max": max_distance_m}
+                }
+            )
 
 
 def record_finding(patrol, finding):

@@ -28,6 +28,9 @@ from wushui.geo import SERVICE_AREA, to_metric
 MAX_POINTS = 50_000  # 14 hours at one fix a second
 # The phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
+# A phone may hold an unsent patrol for weeks in a dead zone, never for a season: an older one is a
+# wrong clock (1970) or a forged date.
+OLDEST_PATROL = datetime.timedelta(days=90)
 # Track times may start a little before "start" was tapped and end a little after "stop".
 TIME_SLACK = datetime.timedelta(minutes=1)
 # Sustained speed is measured over at least this long, so that GPS jitter between two
@@ -86,6 +89,9 @@ def _parse_times(values, field):
     shows it; a time with one is kept as sent."""
     moments, texts = [], []
     for value in values:
+        if isinstance(value, str) and "\x00" in value:
+            # fromisoformat stops at a NUL byte; the database cannot store one.
+            raise _error(field, _("A time may not contain a NUL character."))
         try:
             moment = datetime.datetime.fromisoformat(value)
         except (TypeError, ValueError):
@@ -207,6 +213,10 @@ def check_period(track, started_at, ended_at):
         raise _error("ended_at", _("The patrol ends before it starts."))
     if ended_at > timezone.now() + CLOCK_SKEW:
         raise _error("ended_at", _("The patrol ends in the future."))
+    if started_at < timezone.now() - OLDEST_PATROL:
+        raise _error(
+            "started_at", _("A patrol older than %(days)s days is not accepted.") % {"days": OLDEST_PATROL.days}
+        )
     if track.times[0] < started_at - TIME_SLACK or track.times[-1] > ended_at + TIME_SLACK:
         raise _error("track_times", _("Track times fall outside the patrol's start and end."))
 

@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
 
 # Patrol photos: refused above this size (bytes); the phone page shrinks photos before sending.
 PATROL_PHOTO_MAX_BYTES = env_int("PATROL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+PATROL_PHOTO_MAX_PIXELS = env_int("PATROL_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1024)
 
 # The cache holds API throttle counts: shared through Redis when there is one, per process otherwise.

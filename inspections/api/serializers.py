@@ -84,17 +84,30 @@ class JSONListField(serializers.ListField):
         return super().to_internal_value(_decoded(data))
 
 
+# More findings than anyone notes on one walk: a longer list is a bug or an attack.
+MAX_FINDINGS = 50
+
+
+class TextUUIDField(serializers.UUIDField):
+    """A UUID written as text, as phones make them; a number is refused, not read as a 128-bit integer."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class PatrolSubmitSerializer(serializers.Serializer):
     """What a phone sends at the end of a patrol: JSON with a GeoJSON track, or multipart with a GPX file."""
 
-    client_uuid = serializers.UUIDField(help_text=_("Made by the phone when the patrol starts; replays are safe."))
+    client_uuid = TextUUIDField(help_text=_("Made by the phone when the patrol starts; replays are safe."))
     segment = serializers.IntegerField()
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField()
     track = JSONValueField(required=False, help_text=_("GeoJSON LineString, [longitude, latitude] points."))
     track_times = JSONValueField(required=False, help_text=_("ISO 8601, one per point."))
     gpx = serializers.FileField(required=False, help_text=_("A GPX file instead of track and track_times."))
-    findings = JSONListField(child=FindingInputSerializer(), required=False, default=list)
+    findings = JSONListField(child=FindingInputSerializer(), required=False, default=list, max_length=MAX_FINDINGS)
     chief = serializers.IntegerField(required=False, help_text=_("Optional; must be the signed-in chief."))
     source = serializers.ChoiceField(
         choices=PatrolSource.SUBMITTED, default=PatrolSource.APP, help_text=_("Ignored with a GPX file.")
@@ -132,9 +145,18 @@ class FindingSerializer(serializers.ModelSerializer):
         fields = ["id", "category", "note", "location", "problem"]
 
 
+class PatrolFindingField(serializers.PrimaryKeyRelatedField):
+    """One of this patrol's findings: another patrol's finding is as unknown as one that does not exist
+    (the answer tells nothing about which ids exist), and a form lists this patrol's findings only."""
+
+    def get_queryset(self):
+        patrol = self.context.get("patrol")
+        return Finding.objects.filter(patrol=patrol) if patrol is not None else Finding.objects.none()
+
+
 class PatrolPhotoSerializer(serializers.ModelSerializer):
     image = serializers.ImageField(help_text=_("JPEG, PNG or WebP."))
-    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
+    finding = PatrolFindingField(required=False, allow_null=True)
 
     client_key = serializers.CharField(
         max_length=64, required=False, default="", help_text=_("Unique per photo of a patrol; makes re-sending safe.")
@@ -152,6 +174,13 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
             )
         if getattr(image, "image", None) is None or image.image.format not in PHOTO_FORMATS:
             raise serializers.ValidationError(_("Send a JPEG, PNG or WebP photo."))
+        width, height = image.image.size
+        if width * height > settings.PATROL_PHOTO_MAX_PIXELS:
+            # A small file can decode to gigabytes (a decompression bomb); phones send 1600 px.
+            raise serializers.ValidationError(
+                _("The photo has %(pixels)s megapixels; at most %(max)s are accepted.")
+                % {"pixels": round(width * height / 1e6), "max": settings.PATROL_PHOTO_MAX_PIXELS // 1_000_000}
+            )
         return image
 
     def to_representation(self, photo):
@@ -161,11 +190,6 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
         url = photo.get_absolute_url()
         data["image"] = request.build_absolute_uri(url) if request else url
         return data
-
-    def validate_finding(self, finding):
-        if finding is not None and finding.patrol_id != self.context["patrol"].pk:
-            raise serializers.ValidationError(_("That finding belongs to another patrol."))
-        return finding
 
 
 class ReasonSerializer(serializers.Serializer):

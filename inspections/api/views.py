@@ -115,7 +115,7 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
         description="Add a photo. A re-sent photo with the same client_key answers 200 with the stored one.",
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], serializer_class=PatrolPhotoSerializer)
-    def photos(self, request, pk=None):
+    def photos(self, request, pk=None, format=None):
         """Add a photo to one of your own patrols (optionally of one of its findings)."""
         patrol = get_in_scope(Patrol.objects.all(), request.user, CHANGE, pk=pk)
         context = {**self.get_serializer_context(), "patrol": patrol}

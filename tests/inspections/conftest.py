@@ -1,5 +1,6 @@
 import datetime
 import io
+import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -60,3 +61,15 @@ def queries_to_get():
         return len(queries)
 
     return count
+
+
+@pytest.fixture
+def stored_files(settings):
+    """The files under MEDIA_ROOT now: a refused upload must leave this unchanged."""
+
+    def listing():
+        return sorted(
+            os.path.join(folder, name) for folder, _sub, names in os.walk(settings.MEDIA_ROOT) for name in names
+        )
+
+    return listing

@@ -267,7 +267,13 @@ def test_photos_go_only_to_ones_own_patrol(chief, patrol_body, world):
     response = chief.post(
         f"{URL}{patrol['id']}/photos/", {"image": jpeg_bytes(), "finding": other["findings"][0]["id"]}
     )
-    assert "another patrol" in field_error(response, "finding")[0]
+    missing = chief.post(f"{URL}{patrol['id']}/photos/", {"image": jpeg_bytes(), "finding": 987654})
+    # Another patrol's finding is answered exactly as one that does not exist.
+    other_id = str(other["findings"][0]["id"])
+    assert field_error(response, "finding")[0].replace(other_id, "#") == field_error(missing, "finding")[0].replace(
+        "987654", "#"
+    )
+    assert PatrolPhoto.objects.count() == 0
 
 
 def test_patrol_list_api_runs_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
