@@ -28,9 +28,9 @@ from wushui.geo import SERVICE_AREA, to_metric
 MAX_POINTS = 50_000  # 14 hours at one fix a second
 # The phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
-# A phone may hold an unsent patrol for weeks in a dead zone, never for a season: an older one is a
-# wrong clock (1970) or a forged date.
-OLDEST_PATROL = datetime.timedelta(days=90)
+# Compliance is reckoned over a year at most, and a phone holds an unsent patrol for days or weeks:
+# an older one is a wrong clock (1970) or a forged date.
+OLDEST_PATROL = datetime.timedelta(days=366)
 # Track times may start a little before "start" was tapped and end a little after "stop".
 TIME_SLACK = datetime.timedelta(minutes=1)
 # Sustained speed is measured over at least this long, so that GPS jitter between two

@@ -41,8 +41,8 @@ def test_a_patrol_in_year_one_is_refused(chief, patrol_body):
     assert refused(post(chief, body), "started_at")
 
 
-def test_a_patrol_older_than_a_season_is_refused_a_recent_one_is_not(chief, patrol_body):
-    refused(post(chief, patrol_body(start=timezone.now() - datetime.timedelta(days=120))), "started_at")
+def test_a_patrol_older_than_a_year_is_refused_a_recent_one_is_not(chief, patrol_body):
+    refused(post(chief, patrol_body(start=timezone.now() - datetime.timedelta(days=400))), "started_at")
     assert post(chief, patrol_body(start=timezone.now() - datetime.timedelta(days=20))).status_code == 201
 
 
