@@ -8,7 +8,17 @@ from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import Tier
 from wushui.filtersets import RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
-from wushui.models import Region
+from wushui.models import Region, User
+
+
+def chiefs_in_scope(request):
+    """Choices for a chief filter: the people who hold or held an appointment the user may see (a
+    street sees the district chief of its segments, who is attached to the district). The filter's
+    widget searches the same queryset (``rivers.api.choices.ChiefChoiceView``)."""
+    if request is None:
+        return User.objects.none()
+    appointed = ChiefAppointment.objects.restrict(request.user).values("chief_id")
+    return User.objects.filter(pk__in=appointed).order_by("name", "username")
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -29,6 +29,8 @@ LIST_ENDPOINTS = [
     "segment-list",
     "chiefappointment-list",
     "patrol-list",
+    "region-choices",
+    "chief-choices",
     "api_schema",
 ]
 

@@ -1,3 +1,6 @@
+from django.urls import path
+
+from rivers.api.choices import ChiefChoiceView
 from rivers.api.views import ChiefAppointmentViewSet, SegmentViewSet, WaterBodyViewSet
 from wushui.api.routers import AppRouter
 
@@ -6,4 +9,7 @@ router.register("water-bodies", WaterBodyViewSet)
 router.register("segments", SegmentViewSet)
 router.register("chiefs", ChiefAppointmentViewSet, basename="chiefappointment")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("choices/chiefs/", ChiefChoiceView.as_view(), name="chief-choices"),
+    *router.urls,
+]
