@@ -92,6 +92,16 @@ class RegionFilterSet(SearchFilterSet):
         fields = ["q", "level", "parent"]
 
 
+class RegionLayerFilterSet(RegionFilterSet):
+    """The region map layer: the region list's filters, and a region with its subdivisions."""
+
+    region = RegionTreeFilter(field_name="pk", label=_("Region and its subdivisions"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent", "region"]
+
+
 class UnitFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name")
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices(), label=_("Kind"))
