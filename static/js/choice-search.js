@@ -17,14 +17,17 @@
     wrapper.querySelectorAll("[data-choice-ui]").forEach(function (element) { element.remove(); });
     var selectedLabel = wrapper.querySelector("[data-choice-label]");
     if (selectedLabel) { selectedLabel.hidden = true; }
-    idInput.type = "hidden";
+    // Hidden, not type=hidden: a text field's value stays out of its markup, so the copy of the page
+    // htmx keeps for going back holds the choice the page was served with, as its results do.
+    idInput.hidden = true;
+    var label = wrapper.dataset.label || "";
 
     var listId = (idInput.id || idInput.name) + "-choices";
     var search = document.createElement("input");
     search.type = "search";
     search.autocomplete = "off";
     search.placeholder = wrapper.dataset.placeholder || "";
-    search.value = wrapper.dataset.label || "";
+    search.value = label;
     search.setAttribute("data-choice-ui", "");
     search.setAttribute("role", "combobox");
     search.setAttribute("aria-autocomplete", "list");
@@ -118,9 +121,8 @@
       var value = choice ? String(choice.id) : "";
       var changed = idInput.value !== value;
       idInput.value = value;
-      wrapper.dataset.label = choice ? choice.label : "";
-      search.value = wrapper.dataset.label;
-      if (selectedLabel) { selectedLabel.textContent = wrapper.dataset.label; }
+      label = choice ? choice.label : "";
+      search.value = label;
       close();
       if (changed) { idInput.dispatchEvent(new Event("change", { bubbles: true })); }
     }
@@ -128,7 +130,7 @@
     function settle() {
       // Leaving the box: an emptied box clears the choice, anything else typed is dropped.
       if (!search.value.trim()) { choose(null); return; }
-      search.value = wrapper.dataset.label || "";
+      search.value = label;
       close();
     }
 
@@ -155,7 +157,7 @@
         if (active >= 0) { choose(choices[active]); } else if (!search.value.trim()) { choose(null); }
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
-        search.value = wrapper.dataset.label || "";
+        search.value = label;
         close();
       }
     });
