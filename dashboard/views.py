@@ -1,10 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from rivers.maps import segment_features
+from rivers.maps import SegmentLayer
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import segments_with_current_chiefs
 from wushui.choices import RegionLevel
+from wushui.maps import RegionLayer, layer_map
 from wushui.models import Region
 
 
@@ -24,5 +25,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
             "villages": Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE).count(),
         }
         context["length_km"] = round(sum(segment.length_m for segment in segments) / 1000, 1)
-        context["map_features"] = segment_features(segments)
+        context["map_layers"] = layer_map(self.request, (RegionLayer, {}), (SegmentLayer, {}))
         return context

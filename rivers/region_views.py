@@ -5,13 +5,13 @@ from django.shortcuts import redirect
 from django.views import View
 
 from rivers.jobs import REGISTRY_EXPORT
-from rivers.maps import segment_features
+from rivers.maps import SegmentLayer
 from rivers.models import Segment
 from rivers.selectors import segments_with_current_chiefs
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.jobs import start_job
-from wushui.maps import region_features
+from wushui.maps import RegionLayer, UnitRegionLayer, layer_map, list_map, region_features
 from wushui.models import Region, Unit
 
 
@@ -26,7 +26,7 @@ class RegionListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map_features"] = region_features(context["object_list"])
+        context["map_layers"] = list_map(self.request, self.filterset, RegionLayer)
         return context
 
 
@@ -46,9 +46,9 @@ class RegionDetailView(ScopedDetailView):
         )
         context["segments"] = segments
         context["units"] = Unit.objects.restrict(user).filter(region=self.object)
-        features = region_features([self.object])
-        features["features"] += segment_features(segments)["features"]
-        context["map_features"] = features
+        subtree = {"region": self.object.pk}
+        bounds = list(self.object.boundary.extent) if self.object.boundary else None
+        context["map_layers"] = layer_map(self.request, (RegionLayer, subtree), (SegmentLayer, subtree), bounds=bounds)
         return context
 
 
@@ -62,7 +62,7 @@ class UnitListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map_features"] = region_features({unit.region for unit in context["object_list"] if unit.region})
+        context["map_layers"] = list_map(self.request, self.filterset, UnitRegionLayer)
         return context
 
 

@@ -20,6 +20,7 @@ How a layer stays small, written once for every layer:
 
 import json
 import math
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models import Extent
@@ -299,6 +300,9 @@ def layer_map(request, *layers, bounds=None):
         if bounds is None:
             boxes.append(layer.extent(params))
     return {
+        # A new id for every page: htmx, putting a refreshed map where the old one was, would give an
+        # element of the same id the old one's class and style for a moment, undoing Leaflet's.
+        "id": f"map-{secrets.token_hex(4)}",
         "bounds": bounds or union_of(boxes),
         "layers": entries,
         "messages": {"failed": _("The map could not load; move it to try again.")},
