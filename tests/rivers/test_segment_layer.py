@@ -186,9 +186,15 @@ def test_a_district_wide_view_leaves_village_tier_segments_for_a_closer_zoom_and
     assert near["notices"] == []
 
 
-def test_at_the_limit_the_response_says_it_is_cut_and_keeps_the_higher_tiers(client, world, monkeypatch):
+def test_at_the_limit_the_response_says_it_is_cut_and_keeps_the_higher_tiers(
+    client, world, monkeypatch, django_assert_max_num_queries
+):
     monkeypatch.setattr(SegmentLayer, "max_features", 2)
-    body = layer(client, world.users.official).json()
+    client.force_login(world.users.official)
+    with django_assert_max_num_queries(10) as queries:
+        body = layer(client, None).json()
+    # The database stops at one row past the limit: enough to know there are more.
+    assert any("LIMIT 3" in query["sql"] for query in queries.captured_queries)
     assert body["truncated"] is True
     assert body["limit"] == 2
     assert {f["properties"]["name"] for f in body["features"]} == {"Shared River · A1 reach", "Shared River · B1 reach"}
