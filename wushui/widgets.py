@@ -49,6 +49,6 @@ class SearchableChoiceWidget(forms.TextInput):
             label=label,
             placeholder=_("Type a name or code"),
             none=_("No match."),
-            more=_("More match: type more to narrow."),
+            more=_("More choices match: type more to narrow them."),
             input=input_html,
         )
