@@ -1,9 +1,9 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from rivers.maps import segment_features
-from rivers.models import Segment
-from rivers.selectors import registry_figures, segments_with_current_chiefs
+from rivers.maps import SegmentLayer
+from rivers.selectors import registry_figures
+from wushui.maps import RegionLayer, layer_map
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -14,7 +14,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        segments = segments_with_current_chiefs(Segment.objects.restrict(user), user)
         context["figures"] = registry_figures(user)
-        context["map_features"] = segment_features(segments)
+        context["map_layers"] = layer_map(self.request, (RegionLayer, {}), (SegmentLayer, {}))
         return context

@@ -26,6 +26,7 @@ from wushui import periods
 from wushui.choices import RegionLevel, Tier
 from wushui.filtersets import CalendarDateField
 from wushui.models import Region
+from wushui.widgets import SearchableChoiceWidget
 
 
 @dataclass
@@ -272,7 +273,12 @@ def compliance_report(user, *, on=None, region=None, tier=None, behind_only=Fals
 
 class ComplianceForm(forms.Form):
     on = CalendarDateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.ModelChoiceField(label=_("Street / village"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Street / village"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=SearchableChoiceWidget("region-choices"),
+    )
     tier = forms.ChoiceField(label=_("Tier"), choices=[("", "—"), *Tier.choices()], required=False)
     behind_only = forms.BooleanField(label=_("Behind schedule only"), required=False)
 

@@ -2,9 +2,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Patrol
+from rivers.filtersets import chiefs_in_scope
 from wushui import periods
 from wushui.choices import Tier
 from wushui.filtersets import CalendarDateField, IdFilter, RegionTreeFilter, StrictBooleanFilter
+from wushui.widgets import SearchableChoiceWidget
 
 
 class LocalDateFilter(django_filters.DateFilter):
@@ -26,7 +28,9 @@ class LocalDateFilter(django_filters.DateFilter):
 
 
 class PatrolFilterSet(django_filters.FilterSet):
-    chief = IdFilter(field_name="chief_id", label=_("Chief"))
+    chief = django_filters.ModelChoiceFilter(
+        queryset=chiefs_in_scope, label=_("Chief"), widget=SearchableChoiceWidget("chief-choices")
+    )
     tier = django_filters.ChoiceFilter(choices=Tier.choices(), label=_("Tier"))
     region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
     segment = IdFilter(field_name="segment_id", label=_("Segment"))

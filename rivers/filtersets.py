@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,7 +9,23 @@ from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import Tier
 from wushui.filtersets import IdFilter, RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
-from wushui.models import Region
+from wushui.models import Region, User
+
+
+def water_bodies_in_scope(request):
+    if request is None:
+        return WaterBody.objects.none()
+    return WaterBody.objects.restrict(request.user)
+
+
+def chiefs_in_scope(request):
+    """Choices for a chief filter: the people who hold or held an appointment the user may see (a
+    street sees the district chief of its segments, who is attached to the district). The filter's
+    widget searches the same queryset (``rivers.api.choices.ChiefChoiceView``)."""
+    if request is None:
+        return User.objects.none()
+    appointed = ChiefAppointment.objects.restrict(request.user).values("chief_id")
+    return User.objects.filter(pk__in=appointed).order_by("name", "username")
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -48,6 +65,20 @@ class SegmentFilterSet(SearchFilterSet):
     class Meta:
         model = Segment
         fields = ["q", "region", "water_body"]
+
+
+class SegmentLayerFilterSet(django_filters.FilterSet):
+    """The segment map layer's own filters (the river registry's come on top, see
+    ``rivers.maps.SegmentLayer``): segments in a region's subtree, or of one water body."""
+
+    region = RegionTreeFilter(field_name="region", label=_("Street / village"))
+    water_body = django_filters.ModelChoiceFilter(
+        queryset=water_bodies_in_scope, label=_("Water body"), widget=forms.NumberInput
+    )
+
+    class Meta:
+        model = Segment
+        fields = ["region", "water_body"]
 
 
 class ChiefAppointmentFilterSet(SearchFilterSet):

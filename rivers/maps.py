@@ -1,7 +1,16 @@
-"""Map layers of the registry, built from rows a view has already loaded."""
+"""Map layers of the registry: the few features a detail page embeds, and the segment layer the
+pages over a whole scope fetch for the visible extent (see ``wushui.maps``)."""
 
+from django.urls import reverse
+
+from rivers.filtersets import SegmentLayerFilterSet, WaterBodyFilterSet
+from rivers.models import ChiefAppointment, Segment
 from wushui.choices import Tier
-from wushui.maps import feature, feature_collection
+from wushui.maps import DETAIL_ZOOM, MapLayer, feature, feature_collection, rank
+
+
+def chief_line(appointment):
+    return f"{Tier.label(appointment.tier)}: {appointment.chief} {appointment.public_phone}"
 
 
 def segment_features(segments):
@@ -13,13 +22,62 @@ def segment_features(segments):
             name=f"{segment.water_body.name} · {segment.name}",
             url=segment.get_absolute_url(),
             colour=Tier.colour(segment.water_body.responsible_tier),
-            chiefs=[
-                f"{Tier.label(a.tier)}: {a.chief} {a.public_phone}" for a in getattr(segment, "current_chiefs", ())
-            ],
+            chiefs=[chief_line(a) for a in getattr(segment, "current_chiefs", ())],
         )
         for segment in segments
     )
 
 
-def _current_chiefs(segment):
-    return getattr(segment, "current_chiefs", ())
+class SegmentLayer(MapLayer):
+    """Segments coloured by their water body's tier, each with its chiefs in office.
+
+    Filters: ``region`` (a segment's region and its subdivisions), ``water_body``, and the river
+    registry's own (``WaterBodyFilterSet``), so the registry's map draws the rivers its list shows.
+    A district-wide view keeps the district- and street-tier rivers, the network a district official
+    assigns and supervises, and leaves the village-tier ditches and ponds (specks at that zoom, and
+    most of the rows) for ``DETAIL_ZOOM``; cut at the limit, the higher tiers and longer segments stay.
+    """
+
+    url_name = "segment-layer"
+    model = Segment
+    filterset_class = SegmentLayerFilterSet
+    list_filterset_class = WaterBodyFilterSet
+    class_field = "water_body__responsible_tier"
+    min_zoom = {Tier.VILLAGE: DETAIL_ZOOM}
+    fields = ("pk", "name", "water_body__name", "water_body__responsible_tier")
+
+    def narrow_to_list(self, queryset, listed):
+        return queryset.filter(water_body__in=listed.values("pk"))
+
+    def importance(self):
+        return [rank("water_body__responsible_tier", Tier.values()), "-length_m", "pk"]
+
+    def class_label(self, value):
+        return Tier.label(value)
+
+    def features(self, rows):
+        """One query for the chiefs in office of all ``rows``."""
+        chiefs = {}
+        appointments = (
+            ChiefAppointment.objects.restrict(self.user)
+            .current()
+            .filter(segment_id__in=[row["pk"] for row in rows])
+            .select_related("chief")
+            .only("segment_id", "tier", "public_phone", "chief__name", "chief__username")
+            .order_by("tier", "role")
+        )
+        for appointment in appointments:
+            chiefs.setdefault(appointment.segment_id, []).append(chief_line(appointment))
+        return [
+            {
+                "type": "Feature",
+                "geometry": self.geometry(row),
+                "properties": {
+                    "name": f"{row['water_body__name']} · {row['name']}",
+                    "url": reverse("rivers:segment_detail", args=[row["pk"]]),
+                    "colour": Tier.colour(row["water_body__responsible_tier"]),
+                    "chiefs": chiefs.get(row["pk"], []),
+                },
+            }
+            for row in rows
+        ]

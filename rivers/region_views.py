@@ -7,14 +7,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from rivers.jobs import REGISTRY_EXPORT
-from rivers.maps import segment_features
+from rivers.maps import SegmentLayer
 from rivers.models import Segment
-from rivers.selectors import segment_page, segments_with_current_chiefs
+from rivers.selectors import segment_page
 from wushui import keyset
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.jobs import start_job
-from wushui.maps import region_features
+from wushui.maps import RegionLayer, UnitRegionLayer, layer_map, list_map, region_features
 from wushui.models import Region, Unit
 
 
@@ -29,7 +29,7 @@ class RegionListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map_features"] = region_features(context["object_list"])
+        context["map_layers"] = list_map(self.request, self.filterset, RegionLayer)
         return context
 
 
@@ -59,12 +59,9 @@ class RegionDetailView(ScopedDetailView):
         except keyset.InvalidCursor:
             raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
         context["query_without_cursor"] = ""
-        segments = segments_with_current_chiefs(
-            Segment.objects.restrict(user).filter(region__in=Region.objects.subtree(self.object).values("pk")), user
-        )
-        features = region_features([self.object])
-        features["features"] += segment_features(segments)["features"]
-        context["map_features"] = features
+        subtree = {"region": self.object.pk}
+        bounds = list(self.object.boundary.extent) if self.object.boundary else None
+        context["map_layers"] = layer_map(self.request, (RegionLayer, subtree), (SegmentLayer, subtree), bounds=bounds)
         return context
 
 
@@ -84,7 +81,7 @@ class UnitListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map_features"] = region_features({unit.region for unit in context["object_list"] if unit.region})
+        context["map_layers"] = list_map(self.request, self.filterset, UnitRegionLayer)
         return context
 
 

@@ -5,17 +5,16 @@ from django.views.generic import TemplateView
 
 from rivers.filtersets import WaterBodyFilterSet
 from rivers.forms import ChiefDirectoryForm
-from rivers.maps import segment_features
+from rivers.maps import SegmentLayer, segment_features
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from rivers.selectors import (
-    attach_current_chiefs,
     chief_directory,
     chiefs_by_tier,
-    current_appointments,
     landing_region,
     segments_with_current_chiefs,
 )
 from wushui.generic import ScopedDetailView, ScopedListView
+from wushui.maps import RegionLayer, layer_map, list_map
 
 
 class WaterBodyListView(ScopedListView):
@@ -25,12 +24,7 @@ class WaterBodyListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page_bodies = list(context["object_list"])
-        user = self.request.user
-        segments = segments_with_current_chiefs(
-            Segment.objects.restrict(user).filter(water_body__in=[body.pk for body in page_bodies]), user
-        )
-        context["map_features"] = segment_features(segments)
+        context["map_layers"] = list_map(self.request, self.filterset, SegmentLayer)
         return context
 
 
@@ -89,8 +83,5 @@ class ChiefDirectoryView(LoginRequiredMixin, TemplateView):
             raise BadRequest(_("No such region in your scope."))
         region = form.cleaned_data["region"] or landing_region(user)
         context["directory"] = chief_directory(user, region) if region is not None else None
-        appointments = current_appointments(user)
-        # The appointments are in hand: only the segments in scope (some have no chief) are read.
-        segments = Segment.objects.restrict(user).select_related("water_body").defer("water_body__geometry")
-        context["map_features"] = segment_features(attach_current_chiefs(list(segments), appointments))
+        context["map_layers"] = layer_map(self.request, (RegionLayer, {}), (SegmentLayer, {}))
         return context

@@ -37,8 +37,13 @@ LIST_ENDPOINTS = [
     "segment-list",
     "chiefappointment-list",
     "patrol-list",
+    "region-choices",
+    "chief-choices",
     "api_schema",
 ]
+# Map layers answer for a view of the map.
+LAYER_ENDPOINTS = ["region-layer", "unit-region-layer", "segment-layer"]
+MAP_VIEW = {"bbox": "120.6,27.8,121.0,28.1", "zoom": "14"}
 
 # object -> personas that may see it
 VISIBLE = {
@@ -184,6 +189,8 @@ def test_every_list_answers_every_signed_in_persona(client, world, persona):
         assert client.get(reverse(name)).status_code == 200, name
     for name in LIST_ENDPOINTS:
         assert client.get(reverse(name)).status_code == 200, name
+    for name in LAYER_ENDPOINTS:
+        assert client.get(reverse(name), MAP_VIEW).status_code == 200, name
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -214,6 +221,8 @@ def test_anonymous_visitors_sign_in_first(client, world):
     assert response.status_code == 302
     for name in LIST_ENDPOINTS[:-1]:
         assert client.get(reverse(name)).status_code == 401, name
+    for name in LAYER_ENDPOINTS:
+        assert client.get(reverse(name), MAP_VIEW).status_code == 401, name
     assert client.get(reverse("waterbody-detail", args=[world.river.pk])).status_code == 401
 
 

@@ -11,24 +11,28 @@ from drf_spectacular.utils import extend_schema_field
 from wushui import periods
 from wushui.choices import RegionLevel, UnitKind
 from wushui.models import Region, Unit
+from wushui.widgets import SearchableChoiceWidget
 
 
 def regions_in_scope(request):
-    """Choices for a region filter: only regions the user may see, so an outsider's id is refused."""
+    """Choices for a region filter: only regions the user may see, so an outsider's id is refused. The
+    filter's widget searches the same queryset (``wushui.api.choices.RegionChoiceView``)."""
     if request is None:
         return Region.objects.none()
-    return Region.objects.restrict(request.user)
+    return Region.objects.restrict(request.user).defer("boundary")
 
 
 class RegionTreeFilter(django_filters.ModelChoiceFilter):
     """Filter by a region and everything below it (a street includes its villages).
 
-    ``field_name`` is the path from the filtered model to its region.
+    ``field_name`` is the path from the filtered model to its region. A district has thousands of
+    regions: the widget renders the selected one only and searches the others as the user types.
     """
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", regions_in_scope)
         kwargs.setdefault("label", _("Region"))
+        kwargs.setdefault("widget", SearchableChoiceWidget("region-choices"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -112,11 +116,23 @@ class SearchFilterSet(django_filters.FilterSet):
 class RegionFilterSet(SearchFilterSet):
     search_fields = ("name", "code")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices(), label=_("Level"))
-    parent = django_filters.ModelChoiceFilter(queryset=regions_in_scope, label=_("Parent"))
+    parent = django_filters.ModelChoiceFilter(
+        queryset=regions_in_scope, label=_("Parent"), widget=SearchableChoiceWidget("region-choices")
+    )
 
     class Meta:
         model = Region
         fields = ["q", "level", "parent"]
+
+
+class RegionLayerFilterSet(RegionFilterSet):
+    """The region map layer: the region list's filters, and a region with its subdivisions."""
+
+    region = RegionTreeFilter(field_name="pk", label=_("Region and its subdivisions"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent", "region"]
 
 
 class UnitFilterSet(SearchFilterSet):

@@ -1,3 +1,7 @@
+from django.urls import path
+
+from rivers.api.choices import ChiefChoiceView
+from rivers.api.layers import SegmentLayerView
 from rivers.api.views import ChiefAppointmentViewSet, SegmentViewSet, WaterBodyViewSet
 from wushui.api.routers import AppRouter
 
@@ -6,4 +10,8 @@ router.register("water-bodies", WaterBodyViewSet)
 router.register("segments", SegmentViewSet)
 router.register("chiefs", ChiefAppointmentViewSet, basename="chiefappointment")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("layers/segments/", SegmentLayerView.as_view(), name="segment-layer"),
+    path("choices/chiefs/", ChiefChoiceView.as_view(), name="chief-choices"),
+    *router.urls,
+]

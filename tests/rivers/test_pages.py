@@ -5,6 +5,7 @@ from django.contrib.gis.geos import LineString
 from django.urls import reverse
 
 from tests.factories import AppointmentFactory, SegmentFactory, UserFactory, WaterBodyFactory
+from tests.layers import names_on_map
 from wushui.choices import Tier
 
 
@@ -28,8 +29,10 @@ def test_registry_list_shows_scope_and_map(client, world):
     assert response.status_code == 200
     names = {body.name for body in response.context["object_list"]}
     assert names == {"Shared River", "B Creek"}
-    features = response.context["map_features"]["features"]
-    assert {f["properties"]["name"] for f in features} == {"Shared River · B1 reach", "B Creek · B creek reach"}
+    # The map opens on the street's segments and draws them, fetched for that view.
+    config = response.context["map_layers"]
+    assert config["bounds"] == pytest.approx([120.85, 27.90, 120.90, 28.00])
+    assert names_on_map(client, config) == {"Shared River · B1 reach", "B Creek · B creek reach"}
 
 
 @pytest.mark.parametrize(
