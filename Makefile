@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 PY := .venv/bin/python
 
-.PHONY: run test setup venv assets lint benchmark clean
+.PHONY: run test setup venv assets lint benchmark benchmark-pages clean
 
 run: SYSTEM_DEPS := run
 run: setup
@@ -36,6 +36,10 @@ lint: venv
 # Needs PostGIS: DATABASE_URL=postgis://... (default database wushui_bench on 127.0.0.1).
 benchmark: venv
 	$(PY) benchmarks/patrols.py $(BENCHMARK_ARGS)
+
+# Every page at Wenzhou scale against PostGIS (default database wushui_scale, rebuilt unless --reuse).
+benchmark-pages: venv
+	$(PY) benchmarks/pages.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf var staticfiles

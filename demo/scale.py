@@ -169,6 +169,7 @@ class Growth:
     progress: Progress
     map: "GrownMap" = None
     regions: dict = field(default_factory=dict)  # code -> Region
+    offices: dict = field(default_factory=dict)  # street code -> its street office (Unit)
     segments: list = field(default_factory=list)  # the Segments written, with region and water body
 
     def rng(self, *key):
@@ -503,7 +504,7 @@ def grow_regions(growth):
         for plan in growth.map.streets
     ]
     bulk_create(Unit, offices)
-    growth.offices = {office.region.code: office for office in offices}
+    growth.offices.update({office.region.code: office for office in offices})
     grown = MultiPolygon([plan.polygon for plan in growth.map.streets], srid=4326).unary_union
     boundary = grown.union(district.boundary) if district.boundary else grown
     district.boundary = boundary if isinstance(boundary, MultiPolygon) else MultiPolygon(boundary, srid=4326)
