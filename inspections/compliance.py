@@ -24,6 +24,7 @@ from rivers.choices import ChiefRole
 from rivers.selectors import current_appointments, landing_region, post_region, subdivision_of
 from wushui import periods
 from wushui.choices import RegionLevel, Tier
+from wushui.figures import PATROLS, REGISTRY, remembered_figure, scope_key
 from wushui.filtersets import CalendarDateField
 from wushui.models import Region
 from wushui.widgets import SearchableChoiceWidget
@@ -173,6 +174,20 @@ class ComplianceReport:
         return rows.annotate(share=share).order_by("share", "chief__name", "chief_id", "tier")
 
     def summary(self):
+        """The summary below, kept until a patrol, an appointment or a rule changes (``wushui.figures``):
+        it reads every appointment of the selection."""
+        parts = (
+            "compliance-summary",
+            scope_key(self.user),
+            self.on,
+            tuple(self.tiers),
+            tuple(sorted(self.frequencies.items())),
+            self.region.pk if self.region else None,
+            self.behind_only,
+        )
+        return remembered_figure(parts, self._summary, depends_on=(REGISTRY, PATROLS))
+
+    def _summary(self):
         """``(rows, total)``: a :class:`SummaryRow` per subdivision of ``summary_region`` in the scope (and
         one for what lies directly in it), and one for the whole selection, where a chief counts once
         and is judged on all their segments. One statement: the rule is applied per appointment once,

@@ -8,6 +8,7 @@ from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import keyset
 from wushui.choices import RegionLevel, Tier
+from wushui.figures import REGISTRY, remembered_figure, scope_key
 from wushui.models import Region
 
 # Segment tables page by code; the key ends with the primary key, as keysets must.
@@ -36,6 +37,13 @@ class RegistryFigures:
 
 
 def registry_figures(user):
+    """:func:`count_registry`, kept until the registry changes (``wushui.figures``)."""
+    return remembered_figure(
+        ("registry-figures", scope_key(user)), lambda: count_registry(user), depends_on=(REGISTRY,)
+    )
+
+
+def count_registry(user):
     """Water bodies, segments and their length, chiefs in office and villages in the user's scope,
     each counted or summed by the database. Four queries, whatever the size of the registry."""
     segments = Segment.objects.restrict(user).aggregate(count=Count("pk"), length=Sum("length_m"))
@@ -135,11 +143,11 @@ def chief_directory(user, region):
     (``subdivision_figures``) to drill down by. Bounded by one region's posts, never the whole tree:
     one query for the chiefs, three more for the summary of a district or a street (none for a village)."""
     tiers = tiers_answering_in(region)
-    appointments = (
-        current_appointments(user)
-        .filter(segment__region__in=Region.objects.subtree(region).values("pk"), tier__in=tiers)
-        .order_by("tier", "chief__name", "role", "segment__code")
-    )
+    appointments = current_appointments(user).filter(tier__in=tiers)
+    if region.parent_id is not None:
+        # As in subdivision_figures: the top region needs no subtree filter, which misleads the planner.
+        appointments = appointments.filter(segment__region__in=Region.objects.subtree(region).values("pk"))
+    appointments = appointments.order_by("tier", "chief__name", "role", "segment__code")
     grouped = [group for group in chiefs_by_tier(appointments) if group[0] in tiers]
     subdivisions = subdivision_figures(user, region) if region.level != RegionLevel.VILLAGE else []
     return DirectoryPage(region=region, trail=_trail(user, region), chiefs_by_tier=grouped, subdivisions=subdivisions)
@@ -187,6 +195,15 @@ def subdivision_of(region, path):
 
 
 def subdivision_figures(user, region):
+    """:func:`count_subdivisions`, kept until the registry changes (``wushui.figures``)."""
+    return remembered_figure(
+        ("subdivision-figures", scope_key(user), region.pk),
+        lambda: count_subdivisions(user, region),
+        depends_on=(REGISTRY,),
+    )
+
+
+def count_subdivisions(user, region):
     """Per subdivision of ``region`` in the user's scope (the streets of the district, the villages of
     a street) and for the segments lying directly in ``region``: segments, length, segments without a
     river chief, and people in office per tier. Counted by the database, grouped once over the

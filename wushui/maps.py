@@ -33,6 +33,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from wushui.choices import RegionLevel
+from wushui.figures import REGISTRY, remembered_figure, scope_key
 from wushui.filtersets import RegionLayerFilterSet, UnitFilterSet
 from wushui.models import Region
 
@@ -278,8 +279,17 @@ class MapLayer:
 
     def extent(self, params):
         """The extent of what the layer can show with ``params``, in one aggregate query (after the
-        filters' validation): where a page's map opens."""
-        return extent(self.filter(self.get_queryset(), params), self.geometry_field)
+        filters' validation): where a page's map opens. Kept until the registry changes."""
+        pairs = params.lists() if hasattr(params, "lists") else params.items()
+        parts = (
+            "layer-extent",
+            type(self).__name__,
+            scope_key(self.request.user),
+            sorted((k, repr(v)) for k, v in pairs),
+        )
+        return remembered_figure(
+            parts, lambda: extent(self.filter(self.get_queryset(), params), self.geometry_field), depends_on=(REGISTRY,)
+        )
 
     @staticmethod
     def geometry(row):

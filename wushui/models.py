@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wushui.choices import Domain, JobStatus, RegionLevel, Role, UnitKind
+from wushui.figures import VersionedModel
 from wushui.files import UnguessableName
 from wushui.geo import validate_geometry
 from wushui.scoping import RegistryQuerySet, ScopedQuerySet, scope_region_ids
@@ -26,7 +27,7 @@ class RegionQuerySet(RegistryQuerySet):
         return Q(pk__in=scope_region_ids(user))
 
 
-class Region(models.Model):
+class Region(VersionedModel, models.Model):
     """An administrative region: the district (区), a street (街道) or a village / community (村 / 社区)."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -98,7 +99,7 @@ class UnitQuerySet(RegistryQuerySet):
         return Q(region__isnull=True) | Q(region__in=scope_region_ids(user))
 
 
-class Unit(models.Model):
+class Unit(VersionedModel, models.Model):
     """A government unit: the river-chief office (河长办), a department (部门), a street office
     or an owner unit (业主单位)."""
 

@@ -10,6 +10,7 @@ from inspections.choices import FindingCategory, PatrolSource
 from inspections.models.problems import Problem
 from rivers.models import Segment, visible_segment_ids
 from wushui.choices import Tier
+from wushui.figures import PATROLS, VersionedModel
 from wushui.files import UnguessableName
 from wushui.scoping import VIEW, ScopedQuerySet
 
@@ -26,8 +27,10 @@ class PatrolQuerySet(ScopedQuerySet):
         return Q(chief=user)
 
 
-class Patrol(models.Model):
+class Patrol(VersionedModel, models.Model):
     """A patrol (巡河) by a chief along one of their segments, with its GPS track and the server's verdict."""
+
+    data_version = PATROLS
 
     client_uuid = models.UUIDField(
         _("client UUID"), help_text=_("Made by the phone; a replay returns the same patrol.")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections import tracks
 from wushui import periods
 from wushui.choices import Tier
+from wushui.figures import PATROLS, VersionedModel
 
 
 class PatrolRuleSet(models.Model):
@@ -74,12 +75,14 @@ class PatrolRuleSet(models.Model):
         }
 
 
-class PatrolFrequency(models.Model):
+class PatrolFrequency(VersionedModel, models.Model):
     """How often a chief of a tier must patrol each of their segments.
 
     Defaults (Henan 2018, Guizhou, Akqi county): district at least once a quarter, street once a
     month, village once a week. Guangzhou asks villages once per 旬; a row here changes it.
     """
+
+    data_version = PATROLS
 
     DEFAULTS = {
         Tier.DISTRICT: (periods.QUARTER, 1),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rivers.choices import ChiefRole
 from rivers.models.registry import Segment, visible_segment_ids
 from wushui.choices import RegionLevel, Tier
+from wushui.figures import VersionedModel
 from wushui.scoping import RegistryQuerySet
 
 
@@ -28,7 +29,7 @@ class ChiefAppointmentQuerySet(RegistryQuerySet):
         return self.filter(end_date__isnull=True)
 
 
-class ChiefAppointment(models.Model):
+class ChiefAppointment(VersionedModel, models.Model):
     """A person's appointment as chief (河长, 警长 or 督察长) of a segment at one tier; history is kept."""
 
     chief = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rivers.choices import WaterBodyKind, WaterClass
 from wushui.choices import Tier
+from wushui.figures import VersionedModel
 from wushui.geo import length_m, to_metric, validate_geometry
 from wushui.models import Region
 from wushui.scoping import RegistryQuerySet, remembered, scope_region_ids
@@ -61,7 +62,7 @@ class WaterBodyQuerySet(RegistryQuerySet):
         return Q(Exists(segments))
 
 
-class WaterBody(models.Model):
+class WaterBody(VersionedModel, models.Model):
     """A river, canal, lake, reservoir or pond of the district: one file per river (一河一档)."""
 
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
@@ -134,7 +135,7 @@ class WaterBody(models.Model):
             raise ValidationError(errors)
 
 
-class Segment(models.Model):
+class Segment(VersionedModel, models.Model):
     """A segment (河段) of a water body lying in one region, the unit chiefs are appointed to."""
 
     water_body = models.ForeignKey(

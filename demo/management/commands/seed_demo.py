@@ -18,6 +18,7 @@ from inspections.demo import seed_patrols
 from inspections.models import Patrol, Problem
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
+from wushui import figures
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
 from wushui.geo import to_metric
 from wushui.models import Region, Unit, User
@@ -84,6 +85,8 @@ class Command(BaseCommand):
                 new_patrols = seed_patrols(seed)
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
+        # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
+        figures.changed(figures.REGISTRY, figures.PATROLS)
         self.print_summary(seeder, new_patrols)
         self.print_logins()
 

@@ -1,0 +1,62 @@
+"""District-wide figures are kept until the data under them changes, and never read stale."""
+
+from inspections.compliance import ComplianceReport
+from rivers.selectors import registry_figures, subdivision_figures
+from tests.factories import AppointmentFactory, PatrolFactory, SegmentFactory, UserFactory
+from wushui import figures
+
+
+def test_a_figure_is_computed_once_until_its_data_changes(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert figures.remembered_figure(("x",), compute, depends_on=(figures.PATROLS,)) == 1
+    assert figures.remembered_figure(("x",), compute, depends_on=(figures.PATROLS,)) == 1
+    figures.changed(figures.REGISTRY)
+    assert figures.remembered_figure(("x",), compute, depends_on=(figures.PATROLS,)) == 1, "other data changed"
+    figures.changed(figures.PATROLS)
+    assert figures.remembered_figure(("x",), compute, depends_on=(figures.PATROLS,)) == 2
+    assert figures.remembered_figure(("y",), compute, depends_on=(figures.PATROLS,)) == 3, "other parts, other figure"
+
+
+def test_the_compliance_summary_follows_a_new_patrol(world, django_assert_num_queries):
+    official = world.users.official
+    before = ComplianceReport(official, region=world.district).summary()[1]
+    with django_assert_num_queries(1):  # the frequencies; the summary is kept
+        ComplianceReport(official, region=world.district).summary()
+    PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1, tier="village")
+    after = ComplianceReport(official, region=world.district).summary()[1]
+    assert after.done == before.done + 1
+
+
+def test_the_directory_figures_follow_a_new_appointment_and_stay_per_scope(world):
+    first = {row.region.pk: row for row in subdivision_figures(world.users.official, world.district)}
+    segment = SegmentFactory(region=world.village_b1, water_body=world.river, code="T-RIVER-B2")
+    AppointmentFactory(chief=UserFactory(), segment=segment, tier="village")
+    second = {row.region.pk: row for row in subdivision_figures(world.users.official, world.district)}
+    assert second[world.street_b.pk].segments == first[world.street_b.pk].segments + 1
+    street_a = subdivision_figures(world.users.street_a, world.street_a)
+    assert all(row.region.pk != world.street_b.pk for row in street_a)
+
+
+def test_home_figures_follow_the_registry(world):
+    before = registry_figures(world.users.official)
+    SegmentFactory(region=world.village_a1, water_body=world.river, code="T-RIVER-A2")
+    assert registry_figures(world.users.official).segments == before.segments + 1
+
+
+def test_a_bulk_write_announces_itself(world):
+    before = registry_figures(world.users.official)
+    # Bulk writes bypass save(): their command calls changed() (grow_district, seed_demo).
+    world.river.__class__.objects.filter(pk=world.river.pk).update(name="Renamed")
+    SegmentFactory.build(
+        region=world.village_a1, water_body=world.river, code="T-RIVER-A3"
+    ).__class__.objects.bulk_create(
+        [SegmentFactory.build(region=world.village_a1, water_body=world.river, code="T-RIVER-A3")]
+    )
+    assert registry_figures(world.users.official).segments == before.segments
+    figures.changed(figures.REGISTRY)
+    assert registry_figures(world.users.official).segments == before.segments + 1

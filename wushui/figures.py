@@ -1,0 +1,84 @@
+"""District-wide figures kept until the data under them changes.
+
+A summary over a whole district (compliance per street, the directory's counts, a map's extent)
+reads every appointment or segment: tens of milliseconds at Wenzhou's size, on every visit of every
+official. It is the same answer until a row under it changes, so it is kept in the cache under a key
+that holds the *data versions* it depends on. A write moves a version on (``changed``), and the next
+request computes the figure afresh: nothing is ever read stale by design, and ``FIGURE_TIMEOUT``
+only bounds what a missed write could cost.
+
+Versions live in the cache too, so every process must share it: Redis in production (``REDIS_URL``);
+the per-process memory cache of the embedded default serves one web process.
+
+Writes move the versions through the models' ``save`` and ``delete`` (``VersionedModel``) and, for
+bulk writes that bypass them (the demo and scale commands), by calling ``changed`` themselves.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+# The data a figure may depend on.
+REGISTRY = "registry"  # regions, units, water bodies, segments, chief appointments
+PATROLS = "patrols"  # patrols and the rules that count them
+
+# A figure nobody invalidated is still recomputed after this long.
+FIGURE_TIMEOUT = 600
+
+
+def _version_key(name):
+    return f"data-version:{name}"
+
+
+def version(name):
+    current = cache.get(_version_key(name))
+    if current is None:
+        cache.add(_version_key(name), time.time_ns(), None)
+        current = cache.get(_version_key(name))
+    return current
+
+
+def changed(*names):
+    """The data ``names`` changed: figures computed on them are computed afresh. Moved now, for the
+    rest of this transaction, and again at commit, so that a figure another process computed from
+    the old rows in between is not kept."""
+
+    def move():
+        for name in names:
+            cache.set(_version_key(name), time.time_ns(), None)
+
+    move()
+    transaction.on_commit(move)
+
+
+def remembered_figure(parts, compute, *, depends_on):
+    """``compute()``, or its value kept for the same ``parts`` (picklable) and data versions."""
+    versions = tuple(version(name) for name in depends_on)
+    key = "figure:" + hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURE_TIMEOUT)
+    return value
+
+
+def scope_key(user):
+    """Who a figure was computed for: the whole district is the same answer for every district-wide user."""
+    return "district" if user.sees_whole_district else f"user:{user.pk}"
+
+
+class VersionedModel:
+    """A model mixin: saving or deleting a row moves the data version ``data_version`` on."""
+
+    data_version = REGISTRY
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changed(self.data_version)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        changed(self.data_version)
+        return result
