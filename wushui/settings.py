@@ -156,6 +156,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = BASE_DIR / "node_modules"
 if (_NODE_MODULES / "htmx.org").is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"))
+if (_NODE_MODULES / "echarts").is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", _NODE_MODULES / "echarts" / "dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
