@@ -205,7 +205,7 @@ def import_workbook(upload):
                 errors.append(_("%(column)s: no unit named %(name)s.") % {"column": column, "name": _text(row[column])})
             else:
                 setattr(project, column, unit)
-        named = [name for name in re.split(r"[、,，;；\s]+", _text(row["streets"])) if name]
+        named = [name.strip() for name in re.split(r"[、,，;；\n]+", _text(row["streets"])) if name.strip()]
         unknown = [name for name in named if name not in streets]
         if unknown:
             errors.append(_("streets: no street named %(names)s.") % {"names": "、".join(unknown)})
@@ -246,8 +246,6 @@ def import_workbook(upload):
             plan = AnnualPlan(project=project, year=year, investment=investment)
             try:
                 plan.full_clean(exclude=["project"], validate_unique=False)
-                if project.total_investment is not None:
-                    plan.clean()
             except ValidationError as error:
                 errors += _messages(error)
         elif investment != plan.investment:

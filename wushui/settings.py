@@ -279,6 +279,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PatrolSourceEnum": "inspections.choices.PatrolSource.choices",
         "GeoJSONFeatureTypeEnum": ["Feature"],
+        "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
+        "FindingCategoryEnum": "inspections.choices.FindingCategory.choices",
+        "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
     },
 }
 

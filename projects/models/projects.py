@@ -180,7 +180,8 @@ class AnnualPlan(models.Model):
 
     def clean(self):
         errors = {}
-        project = self.project if self.project_id else None
+        # A plan being imported may belong to a project not saved yet.
+        project = self.project if self.project_id or AnnualPlan.project.is_cached(self) else None
         if project and self.year and not project.start_year <= self.year <= project.end_year:
             errors["year"] = _("The project runs from %(first)s to %(last)s.") % {
                 "first": project.start_year,
