@@ -87,13 +87,21 @@ def test_a_correction_may_not_make_the_cumulative_go_down(projects_world):
     assert (projects_world.plan_a.completed_investment, target.completed_quantity) == (12, 2)
 
 
-def test_a_refused_report_leaves_no_photo_behind(projects_world, settings):
-    file(projects_world)
-    photo = SimpleUploadedFile("site.jpg", jpeg(), content_type="image/jpeg")
-    refused("month", lambda: file(projects_world, photos=[photo]), "already reported")
-    assert not ReportPhoto.objects.exists()
+def stored_files(settings):
     folder = os.path.join(settings.MEDIA_ROOT, "projects")
-    assert not [name for _root, _dirs, names in os.walk(folder) for name in names]
+    return {os.path.join(root, name) for root, _dirs, names in os.walk(folder) for name in names}
+
+
+def test_a_refused_report_leaves_no_photo_behind(projects_world, settings, monkeypatch):
+    before = stored_files(settings)
+    # The photo is written, then the plan's figures fail: the transaction and the file go together.
+    monkeypatch.setattr(AnnualPlan, "refresh_completed", lambda plan: 1 / 0)
+    photo = SimpleUploadedFile("site.jpg", jpeg(), content_type="image/jpeg")
+    with pytest.raises(ZeroDivisionError):
+        file(projects_world, photos=[photo])
+    assert not ReportPhoto.objects.exists()
+    assert not ProgressReport.objects.exists()
+    assert stored_files(settings) == before
 
 
 def test_milestone_dates_out_of_order_are_refused(projects_world):
