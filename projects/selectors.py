@@ -38,7 +38,7 @@ from projects.models.projects import MONEY
 from wushui import periods
 from wushui.models import Region, Unit
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -85,6 +85,10 @@ class InvestmentSummary:
     @property
     def time_percent(self):
         return progress.percent(self.time_rate)
+
+    @property
+    def margin_points(self):
+        return progress.percent(self.margin)
 
 
 def reporting_day(year, as_of=None):

@@ -121,7 +121,8 @@ class ReportCreateView(ScopedMixin, FormView):
             apply_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("The report of %(month)s is filed.") % {"month": f"{report.month:%Y-%m}"})
-        return redirect(self.project.get_absolute_url())
+        # Back to the project's page for the year reported.
+        return redirect(f"{self.project.get_absolute_url()}?year={report.month.year}#progress")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
