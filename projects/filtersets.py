@@ -12,6 +12,7 @@ from wushui import periods
 from wushui.choices import RegionLevel
 from wushui.filtersets import RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
 from wushui.models import Region, Unit
+from wushui.widgets import SearchableChoiceWidget
 
 
 def units_in_scope(request):
@@ -38,8 +39,12 @@ class ProjectFilterSet(SearchFilterSet):
     search_fields = ("name", "code", "location")
     category = django_filters.ChoiceFilter(choices=WaterCategory.choices(), label=_("Water category"))
     subtype = django_filters.ChoiceFilter(choices=ProjectSubtype.choices(), label=_("Kind of works"))
-    owner_unit = django_filters.ModelChoiceFilter(queryset=units_in_scope, label=_("Owner unit"))
-    lead_department = django_filters.ModelChoiceFilter(queryset=units_in_scope, label=_("Lead department"))
+    owner_unit = django_filters.ModelChoiceFilter(
+        queryset=units_in_scope, label=_("Owner unit"), widget=SearchableChoiceWidget("unit-choices")
+    )
+    lead_department = django_filters.ModelChoiceFilter(
+        queryset=units_in_scope, label=_("Lead department"), widget=SearchableChoiceWidget("unit-choices")
+    )
     street = ProjectStreetFilter(label=_("Street"))
     is_key = StrictBooleanFilter(label=_("Key project"))
     lagging = StrictBooleanFilter(method="filter_lagging", label=_("Lagging"))
@@ -61,7 +66,9 @@ class ProjectFilterSet(SearchFilterSet):
 class TaskFilterSet(SearchFilterSet):
     search_fields = ("description",)
     year = django_filters.NumberFilter(field_name="letter__year", label=_("Year"), min_value=2000, max_value=2099)
-    responsible_unit = django_filters.ModelChoiceFilter(queryset=units_in_scope, label=_("Responsible unit"))
+    responsible_unit = django_filters.ModelChoiceFilter(
+        queryset=units_in_scope, label=_("Responsible unit"), widget=SearchableChoiceWidget("unit-choices")
+    )
     region = RegionTreeFilter(field_name="region", label=_("Street"))
     category = django_filters.ChoiceFilter(choices=WaterCategory.choices(), label=_("Water category"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices(), label=_("Status"))

@@ -283,7 +283,13 @@ PROJECT_LIST_PAGES = [
     "projects:task_list",
     "projects:enterprise_list",
 ]
-PROJECT_LIST_ENDPOINTS = ["project-list", "project-summary", "responsibilitytask-list", "enterprise-list"]
+PROJECT_LIST_ENDPOINTS = [
+    "project-list",
+    "project-summary",
+    "responsibilitytask-list",
+    "enterprise-list",
+    "unit-choices",
+]
 
 
 def project_persona(projects_world, persona):

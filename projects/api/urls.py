@@ -1,3 +1,6 @@
+from django.urls import path
+
+from projects.api.choices import UnitChoiceView
 from projects.api.views import EnterpriseViewSet, ProjectViewSet, TaskViewSet
 from wushui.api.routers import AppRouter
 
@@ -6,4 +9,7 @@ router.register("projects", ProjectViewSet)
 router.register("responsibility-tasks", TaskViewSet, basename="responsibilitytask")
 router.register("enterprises", EnterpriseViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("choices/units/", UnitChoiceView.as_view(), name="unit-choices"),
+    *router.urls,
+]
