@@ -1,5 +1,6 @@
 """Shared fixtures: a small district with two streets, and the personas who use it."""
 
+import datetime
 import os
 import socket
 from types import SimpleNamespace
@@ -166,4 +167,93 @@ def world(db):
         street_b_office=street_b_office,
         users=users,
         appointments=appointments,
+    )
+
+
+@pytest.fixture
+def projects_world(world):
+    """``world`` with the five-waters work: an owner unit and its reporter (``owner``), the 水利局's
+    projects user (``projects_dept``), and a project in street A owned by the owner unit
+    (``project_a``) and one in street B owned by the street B office (``project_b``), each with a
+    2022 plan of 500 万元; a responsibility letter of street B's office with one task; an enterprise
+    in each street."""
+    from projects.models import AnnualPlan, Enterprise, Project, ResponsibilityLetter, ResponsibilityTask
+
+    owner_unit = UnitFactory(name="East flood works HQ", kind=UnitKind.OWNER)
+    water_bureau = UnitFactory(name="Water bureau", kind=UnitKind.DEPARTMENT)
+    users = SimpleNamespace(
+        owner=UserFactory(
+            username="owner", role=Role.DEPARTMENT, region=world.district, unit=owner_unit, domain=Domain.PROJECTS
+        ),
+        projects_dept=UserFactory(
+            username="projects_dept",
+            role=Role.DEPARTMENT,
+            region=world.district,
+            unit=water_bureau,
+            domain=Domain.PROJECTS,
+        ),
+    )
+    world.users.street_b.unit = world.street_b_office
+    world.users.street_b.save()
+    project_a = Project.objects.create(
+        code="P-A",
+        name="Seawall A",
+        category="flood",
+        subtype="seawall",
+        owner_unit=owner_unit,
+        lead_department=water_bureau,
+        total_investment=1000,
+        start_year=2022,
+        end_year=2023,
+    )
+    project_a.streets.set([world.street_a])
+    project_b = Project.objects.create(
+        code="P-B",
+        name="Sewers B",
+        category="sewage",
+        subtype="sewer_connection",
+        owner_unit=world.street_b_office,
+        lead_department=water_bureau,
+        total_investment=800,
+        start_year=2022,
+        end_year=2022,
+    )
+    project_b.streets.set([world.street_b])
+    plan_a = AnnualPlan.objects.create(project=project_a, year=2022, investment=500)
+    plan_b = AnnualPlan.objects.create(project=project_b, year=2022, investment=500)
+    letter_b = ResponsibilityLetter.objects.create(
+        year=2022, unit=world.street_b_office, signed_on=datetime.date(2022, 2, 20)
+    )
+    task_b = ResponsibilityTask.objects.create(
+        letter=letter_b,
+        description="Dredge 13万方 around the 劣V sections",
+        target_quantity=13,
+        target_unit="wan_m3",
+        deadline=datetime.date(2022, 6, 15),
+        responsible_unit=world.street_b_office,
+        region=world.street_b,
+    )
+    enterprise_a = Enterprise.objects.create(
+        name="Plating works A",
+        industry="metal_surface",
+        street=world.street_a,
+        plan="in_place",
+        deadline=datetime.date(2022, 6, 30),
+    )
+    enterprise_b = Enterprise.objects.create(
+        name="Workshop B", industry="four_no", street=world.street_b, plan="close", deadline=datetime.date(2022, 12, 31)
+    )
+    return SimpleNamespace(
+        world=world,
+        owner_unit=owner_unit,
+        water_bureau=water_bureau,
+        users=users,
+        project_a=project_a,
+        project_b=project_b,
+        plan_a=plan_a,
+        plan_b=plan_b,
+        letter_b=letter_b,
+        task_b=task_b,
+        enterprise_a=enterprise_a,
+        enterprise_b=enterprise_b,
     )

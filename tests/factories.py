@@ -104,3 +104,30 @@ class PatrolFactory(factory.django.DjangoModelFactory):
     coverage = 0.9
     is_valid = True
     rules = factory.LazyAttribute(lambda patrol: PatrolRuleSet().as_dict(segment_length_m=patrol.segment.length_m))
+
+
+# --- Projects ---------------------------------------------------------------------------------------------
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Project"
+
+    code = factory.Sequence(lambda n: f"P-{n:04d}")
+    name = factory.Sequence(lambda n: f"Project {n}")
+    category = "sewage"
+    subtype = "sewer_connection"
+    owner_unit = factory.SubFactory(UnitFactory, kind=UnitKind.OWNER)
+    lead_department = factory.SubFactory(UnitFactory)
+    total_investment = 1000
+    start_year = 2022
+    end_year = 2023
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.AnnualPlan"
+
+    project = factory.SubFactory(ProjectFactory)
+    year = 2022
+    investment = 500

@@ -246,3 +246,97 @@ def test_a_refused_change_reveals_nothing_about_existence(client, world):
     second = client.patch(missing, body, content_type="application/json")
     assert first.status_code == second.status_code == 404
     assert first.json() == second.json()
+
+
+# --- Five-waters projects, tasks and enterprises (``projects_world``) -------------------------------------
+
+# The projects domain adds an owner unit's reporter and the 水利局's projects user, both district-wide.
+PROJECT_PERSONAS = [*PERSONAS, "owner", "projects_dept"]
+DISTRICT_WIDE = {"admin", "official", "department", "chief_district", "owner", "projects_dept"}
+MANAGERS = {"admin", "official", "projects_dept"}
+PROJECT_VISIBLE = {
+    "project_a": DISTRICT_WIDE | {"street_a"},
+    "project_b": DISTRICT_WIDE | {"street_b"},
+    "task_b": DISTRICT_WIDE | {"street_b"},
+    "enterprise_a": DISTRICT_WIDE | {"street_a"},
+    "enterprise_b": DISTRICT_WIDE | {"street_b"},
+}
+# Owner units report on their own projects (project B's owner is street B's office); the responsible
+# unit updates its task; streets inspect their enterprises; the 治水办 and the 水利局 everything.
+PROJECT_CHANGEABLE = {
+    "project_a": MANAGERS | {"owner"},
+    "project_b": MANAGERS | {"street_b"},
+    "task_b": MANAGERS | {"street_b"},
+    "enterprise_a": MANAGERS | {"street_a"},
+    "enterprise_b": MANAGERS | {"street_b"},
+}
+PROJECT_DETAILS = {
+    "project_a": ("projects:project_detail", "project-detail"),
+    "project_b": ("projects:project_detail", "project-detail"),
+    "task_b": ("projects:task_detail", "responsibilitytask-detail"),
+    "enterprise_a": ("projects:enterprise_detail", "enterprise-detail"),
+    "enterprise_b": ("projects:enterprise_detail", "enterprise-detail"),
+}
+PROJECT_LIST_PAGES = [
+    "projects:project_list",
+    "projects:investment_summary",
+    "projects:task_list",
+    "projects:enterprise_list",
+]
+PROJECT_LIST_ENDPOINTS = [
+    "project-list",
+    "project-summary",
+    "responsibilitytask-list",
+    "enterprise-list",
+    "unit-choices",
+]
+
+
+def project_persona(projects_world, persona):
+    return getattr(projects_world.users, persona, None) or getattr(projects_world.world.users, persona)
+
+
+@pytest.mark.parametrize("persona", PROJECT_PERSONAS)
+@pytest.mark.parametrize("obj", sorted(PROJECT_VISIBLE))
+def test_projects_querysets_restrict_both_actions_for_every_persona(projects_world, persona, obj):
+    user = project_persona(projects_world, persona)
+    target = getattr(projects_world, obj)
+    manager = type(target).objects
+    assert manager.restrict(user, VIEW).filter(pk=target.pk).exists() == (persona in PROJECT_VISIBLE[obj])
+    assert manager.restrict(user, CHANGE).filter(pk=target.pk).exists() == (persona in PROJECT_CHANGEABLE[obj])
+
+
+@pytest.mark.parametrize("persona", PROJECT_PERSONAS)
+@pytest.mark.parametrize("obj", sorted(PROJECT_DETAILS))
+def test_projects_details_are_200_in_scope_and_404_outside(client, projects_world, persona, obj):
+    client.force_login(project_persona(projects_world, persona))
+    page, endpoint = PROJECT_DETAILS[obj]
+    pk = getattr(projects_world, obj).pk
+    expected = 200 if persona in PROJECT_VISIBLE[obj] else 404
+    assert client.get(reverse(page, args=[pk])).status_code == expected
+    assert client.get(reverse(endpoint, args=[pk])).status_code == expected
+
+
+@pytest.mark.parametrize("persona", PROJECT_PERSONAS)
+@pytest.mark.parametrize("obj", ["project_a", "project_b"])
+def test_filing_a_report_answers_by_the_change_scope(client, projects_world, persona, obj):
+    client.force_login(project_persona(projects_world, persona))
+    url = reverse("projects:report_create", args=[getattr(projects_world, obj).pk])
+    expected = 404 if persona not in PROJECT_VISIBLE[obj] else (200 if persona in PROJECT_CHANGEABLE[obj] else 403)
+    assert client.get(url).status_code == expected
+
+
+@pytest.mark.parametrize("persona", PROJECT_PERSONAS)
+def test_every_projects_list_answers_every_signed_in_persona(client, projects_world, persona):
+    client.force_login(project_persona(projects_world, persona))
+    for name in PROJECT_LIST_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+    for name in PROJECT_LIST_ENDPOINTS:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_anonymous_visitors_sign_in_before_the_projects(client, projects_world):
+    for name in PROJECT_LIST_PAGES:
+        assert client.get(reverse(name)).status_code == 302
+    for name in PROJECT_LIST_ENDPOINTS:
+        assert client.get(reverse(name)).status_code == 401

@@ -122,3 +122,16 @@ def period_containing(kind, day):
     if kind == YEAR:
         return Period(kind, datetime.date(day.year, 1, 1), datetime.date(day.year + 1, 1, 1))
     raise ValueError(f"unknown period kind {kind!r}")
+
+
+def elapsed_share(period, day):
+    """The share of ``period`` elapsed by the end of the local date ``day``, as an exact ``Decimal``
+    ratio of days: 0 before the period starts, 1 from its last day on. The time rate (时间进度) a
+    plan's completion is held against: on 31 May 2022, 151 of the year's 365 days."""
+    from decimal import Decimal
+
+    if isinstance(day, datetime.datetime):
+        day = local_date(day)
+    total = (period.end_date - period.start_date).days
+    done = min(max((day - period.start_date).days + 1, 0), total)
+    return Decimal(done) / Decimal(total)

@@ -156,6 +156,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _NODE_MODULES = BASE_DIR / "node_modules"
 if (_NODE_MODULES / "htmx.org").is_dir():
     STATICFILES_DIRS.append(("vendor/htmx", _NODE_MODULES / "htmx.org" / "dist"))
+if (_NODE_MODULES / "echarts").is_dir():
+    STATICFILES_DIRS.append(("vendor/echarts", _NODE_MODULES / "echarts" / "dist"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -277,6 +279,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PatrolSourceEnum": "inspections.choices.PatrolSource.choices",
         "GeoJSONFeatureTypeEnum": ["Feature"],
+        "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
+        "FindingCategoryEnum": "inspections.choices.FindingCategory.choices",
+        "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
     },
 }
 

@@ -16,6 +16,8 @@ from django.db.models import Count
 from demo import geography
 from inspections.demo import seed_patrols
 from inspections.models import Patrol, Problem
+from projects.demo import seed_projects
+from projects.models import Enterprise, ProgressReport, Project, ResponsibilityTask
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import figures
@@ -27,7 +29,16 @@ DEFAULT_SEED = 2022
 DEMO_PASSWORD = "wushui-demo"
 # Share of segments whose chief changed once, so that the registry shows history.
 HISTORY_SHARE = 0.12
-DEMO_LOGINS = ("admin", "official", "yongzhong", "dept_env", "chief_yongzhong", "chief_village")
+DEMO_LOGINS = (
+    "admin",
+    "official",
+    "yongzhong",
+    "dept_env",
+    "dept_water",
+    "owner_east",
+    "chief_yongzhong",
+    "chief_village",
+)
 PHONE_PREFIXES = ("138", "139", "135", "137", "158", "159", "186")
 
 
@@ -83,6 +94,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder.run()
                 new_patrols = seed_patrols(seed)
+                seed_projects(seed)
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
@@ -106,6 +118,8 @@ class Command(BaseCommand):
             f"Users: {User.objects.count()} ({User.objects.filter(role=Role.CHIEF).count()} chiefs)",
             f"Patrols: {Patrol.objects.count()} ({Patrol.objects.filter(is_valid=True).count()} valid; "
             f"{new_patrols} new), problems: {Problem.objects.count()}",
+            f"Projects: {Project.objects.count()} ({ProgressReport.objects.count()} monthly reports), "
+            f"responsibility tasks: {ResponsibilityTask.objects.count()}, enterprises: {Enterprise.objects.count()}",
             f"Rows created or updated: {seeder.writer.written}; already as wanted: {seeder.writer.unchanged}; "
             f"stale appointments removed: {seeder.removed}",
         ]

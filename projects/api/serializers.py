@@ -1,0 +1,194 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from projects.models import (
+    AnnualPlan,
+    Enterprise,
+    EnterpriseInspection,
+    Milestone,
+    PlanTarget,
+    ProgressReport,
+    Project,
+    ResponsibilityTask,
+    TaskUpdate,
+)
+from projects.services import MAX_REPORT_PHOTOS
+from wushui.api.base import PortalModelSerializer
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class PlanTargetSerializer(PortalModelSerializer):
+    class Meta:
+        model = PlanTarget
+        fields = ["id", "measure", "unit", "quantity", "completed_quantity"]
+
+
+class AnnualPlanSerializer(PortalModelSerializer):
+    targets = PlanTargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["year", "investment", "completed_investment", "targets"]
+
+
+class MilestoneSerializer(PortalModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["kind", "planned_date", "actual_date"]
+
+
+class ProjectSerializer(PortalModelSerializer):
+    """A project with its plans and milestones; the figures completed are derived from the reports."""
+
+    plans = AnnualPlanSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "category",
+            "subtype",
+            "owner_unit",
+            "lead_department",
+            "streets",
+            "location",
+            "is_key",
+            "total_investment",
+            "start_year",
+            "end_year",
+            "next_milestone_due",
+            "plans",
+            "milestones",
+        ]
+        read_only_fields = fields
+
+
+class QuantityInputSerializer(serializers.Serializer):
+    target = serializers.IntegerField(min_value=1, help_text="A target of the plan of the month's year.")
+    quantity = serializers.DecimalField(**MONEY, min_value=Decimal("0"))
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """A month's report: the month (``YYYY-MM`` or its first day), the investment completed in it
+    (万元, not negative) and the quantities done of the year's targets."""
+
+    month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"])
+    investment = serializers.DecimalField(**MONEY)
+    quantities = QuantityInputSerializer(many=True, required=False, default=list)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    photos = serializers.ListField(
+        child=serializers.ImageField(), required=False, default=list, max_length=MAX_REPORT_PHOTOS
+    )
+
+
+class ReportQuantitySerializer(serializers.Serializer):
+    target = serializers.IntegerField(source="target_id")
+    quantity = serializers.DecimalField(**MONEY)
+
+
+class ProgressReportSerializer(PortalModelSerializer):
+    quantities = ReportQuantitySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "project", "month", "investment", "quantities", "notes", "reported_by", "reported_at"]
+        read_only_fields = fields
+
+
+class FiguresSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    projects = serializers.IntegerField()
+    key_projects = serializers.IntegerField()
+    plan = serializers.DecimalField(**MONEY)
+    completed = serializers.DecimalField(**MONEY)
+    percent = serializers.DecimalField(max_digits=8, decimal_places=1, allow_null=True)
+    lagging = serializers.IntegerField()
+
+
+class SummarySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    as_of = serializers.DateField()
+    time_percent = serializers.DecimalField(max_digits=8, decimal_places=1)
+    margin = serializers.DecimalField(max_digits=4, decimal_places=3)
+    total = FiguresSerializer()
+    by_category = FiguresSerializer(many=True)
+    by_unit = FiguresSerializer(many=True)
+    by_street = FiguresSerializer(many=True)
+
+
+class TaskSerializer(PortalModelSerializer):
+    year = serializers.IntegerField(source="letter.year", read_only=True)
+
+    class Meta:
+        model = ResponsibilityTask
+        fields = [
+            "id",
+            "year",
+            "description",
+            "category",
+            "target_quantity",
+            "target_unit",
+            "done_quantity",
+            "deadline",
+            "responsible_unit",
+            "supporting_units",
+            "region",
+            "status",
+            "completed_on",
+        ]
+        read_only_fields = fields
+
+
+class TaskUpdateInputSerializer(serializers.Serializer):
+    reported_on = serializers.DateField()
+    note = serializers.CharField(max_length=4000)
+    quantity = serializers.DecimalField(**MONEY, required=False, allow_null=True, default=None)
+    marks_done = serializers.BooleanField(required=False, default=False)
+    evidence = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class TaskUpdateSerializer(PortalModelSerializer):
+    class Meta:
+        model = TaskUpdate
+        fields = ["id", "task", "reported_on", "quantity", "note", "marks_done", "reported_by"]
+        read_only_fields = fields
+
+
+class EnterpriseSerializer(PortalModelSerializer):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "industry",
+            "street",
+            "address",
+            "plan",
+            "deadline",
+            "status",
+            "resolved_on",
+        ]
+        read_only_fields = fields
+
+
+class InspectionInputSerializer(serializers.Serializer):
+    inspected_on = serializers.DateField()
+    passed = serializers.BooleanField()
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    resolution = serializers.ChoiceField(
+        choices=[("remediated", "remediated"), ("closed", "closed")], required=False, allow_null=True, default=None
+    )
+
+
+class InspectionSerializer(PortalModelSerializer):
+    class Meta:
+        model = EnterpriseInspection
+        fields = ["id", "enterprise", "inspected_on", "inspector", "passed", "notes"]
+        read_only_fields = fields

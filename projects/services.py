@@ -1,0 +1,292 @@
+"""Workflows of the five-waters work that touch several rows: monthly reports and their derived
+figures, milestones in order, task progress, enterprise checks.
+
+Every refusal is a ``ValidationError`` naming the field, raised before anything is written; what
+is written is written in one transaction, and a photo or document stored by a failed attempt is
+deleted again, so that a refusal leaves no row and no file.
+"""
+
+import copy
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from projects.choices import MilestoneKind, RemediationStatus, TaskStatus
+from projects.models import (
+    AnnualPlan,
+    EnterpriseInspection,
+    Milestone,
+    PlanTarget,
+    ProgressReport,
+    ReportPhoto,
+    ReportQuantity,
+    TaskUpdate,
+)
+
+# Photos a single monthly report may carry.
+MAX_REPORT_PHOTOS = 10
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+@dataclass
+class ReportInput:
+    """What an owner unit reports for a month, parsed at the edge."""
+
+    month: datetime.date
+    investment: Decimal
+    quantities: dict = field(default_factory=dict)  # PlanTarget id -> Decimal done this month
+    notes: str = ""
+    photos: list = field(default_factory=list)  # uploaded files
+
+
+def _refuse(field_name, message):
+    raise ValidationError({field_name: [message]})
+
+
+def _plan_for(project, month):
+    plan = AnnualPlan.objects.filter(project=project, year=month.year).first()
+    if plan is None:
+        _refuse(
+            "month",
+            _("%(project)s has no plan for %(year)s: a report needs the year's plan.")
+            % {"project": project, "year": month.year},
+        )
+    return plan
+
+
+def _targets(plan, quantities):
+    targets = {target.pk: target for target in PlanTarget.objects.filter(plan=plan)}
+    for target_id, quantity in quantities.items():
+        if target_id not in targets:
+            _refuse(
+                "quantities",
+                _("Target %(id)s is not one of the %(year)s plan's targets.") % {"id": target_id, "year": plan.year},
+            )
+        if quantity is None or quantity < 0:
+            _refuse(
+                "quantities",
+                _("A quantity done cannot be negative (%(measure)s).") % {"measure": targets[target_id].measure},
+            )
+    return targets
+
+
+def _check_report(project, data):
+    if data.investment is None or data.investment < 0:
+        _refuse("investment", _("The investment completed cannot be negative."))
+    if len(data.photos) > MAX_REPORT_PHOTOS:
+        _refuse("photos", _("Send at most %(count)s photos with a report.") % {"count": MAX_REPORT_PHOTOS})
+    month = data.month
+    if month.day != 1:
+        month = month_start(month)
+    report = ProgressReport(project=project, month=month, investment=data.investment, notes=data.notes)
+    report.clean_fields(exclude=["project", "reported_by"])
+    report.clean()
+    return month
+
+
+@transaction.atomic
+def file_report(user, project, data):
+    """File the owner unit's report of ``data.month`` for ``project`` and derive the year's figures.
+
+    Refused: a negative amount, a month not yet begun, a month outside the project's years or
+    without a plan, a month already reported (the database decides a race: the loser is refused the
+    same way), a target of another plan. The caller has checked the user's change scope."""
+    month = _check_report(project, data)
+    plan = _plan_for(project, month)
+    _targets(plan, data.quantities)
+    if ProgressReport.objects.filter(project=project, month=month).exists():
+        _refuse(
+            "month",
+            _("%(month)s is already reported for this project; correct that report instead.")
+            % {"month": f"{month:%Y-%m}"},
+        )
+    stored = []
+    try:
+        with transaction.atomic():
+            report = ProgressReport.objects.create(
+                project=project, month=month, investment=data.investment, notes=data.notes, reported_by=user
+            )
+            ReportQuantity.objects.bulk_create(
+                ReportQuantity(report=report, target_id=target_id, quantity=quantity)
+                for target_id, quantity in data.quantities.items()
+            )
+            for upload in data.photos:
+                photo = ReportPhoto(report=report)
+                photo.image.save(upload.name, upload, save=False)
+                stored.append(photo.image)
+                photo.save()
+            plan.refresh_completed()
+    except IntegrityError:
+        _delete_files(stored)
+        _refuse(
+            "month",
+            _("%(month)s is already reported for this project; correct that report instead.")
+            % {"month": f"{month:%Y-%m}"},
+        )
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return report
+
+
+@transaction.atomic
+def correct_report(user, report, investment=None, quantities=None, notes=None):
+    """Correct a filed report. Figures already reported have been quoted in summaries: a correction
+    may raise them, never lower them (the cumulative would go down)."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    plan = _plan_for(report.project, report.month)
+    if investment is not None:
+        if investment < 0:
+            _refuse("investment", _("The investment completed cannot be negative."))
+        if investment < report.investment:
+            _refuse(
+                "investment",
+                _(
+                    "The cumulative investment would go down (from %(old)s to %(new)s this month); "
+                    "figures already reported cannot be lowered."
+                )
+                % {"old": report.investment, "new": investment},
+            )
+        report.investment = investment
+    existing = {row.target_id: row for row in report.quantities.all()}
+    if quantities:
+        targets = _targets(plan, quantities)
+        for target_id, quantity in quantities.items():
+            row = existing.get(target_id)
+            if row is not None and quantity < row.quantity:
+                _refuse(
+                    "quantities",
+                    _(
+                        "The cumulative %(measure)s would go down (from %(old)s to %(new)s this month); "
+                        "figures already reported cannot be lowered."
+                    )
+                    % {"measure": targets[target_id].measure, "old": row.quantity, "new": quantity},
+                )
+    if notes is not None:
+        report.notes = notes
+    report.save()
+    for target_id, quantity in (quantities or {}).items():
+        ReportQuantity.objects.update_or_create(report=report, target_id=target_id, defaults={"quantity": quantity})
+    plan.refresh_completed()
+    return report
+
+
+def _delete_files(files):
+    for stored in files:
+        stored.storage.delete(stored.name)
+
+
+# --- Milestones -----------------------------------------------------------------------------------------
+
+
+def check_milestone_order(milestones):
+    """Planned and actual dates never run backwards across stages: no step is planned (or done)
+    before a step of an earlier stage (前期 work before the start, the start before completion,
+    completion before acceptance). Raises a ValidationError naming the later milestone."""
+    for attribute in ("planned_date", "actual_date"):
+        dated = [m for m in milestones if getattr(m, attribute)]
+        for later in dated:
+            for earlier in dated:
+                if earlier.stage < later.stage and getattr(earlier, attribute) > getattr(later, attribute):
+                    _refuse(
+                        attribute,
+                        _("%(later)s (%(later_date)s) comes before %(earlier)s (%(earlier_date)s).")
+                        % {
+                            "later": MilestoneKind.label(later.kind),
+                            "later_date": getattr(later, attribute),
+                            "earlier": MilestoneKind.label(earlier.kind),
+                            "earlier_date": getattr(earlier, attribute),
+                        },
+                    )
+
+
+@transaction.atomic
+def set_milestone(project, kind, *, planned_date=None, actual_date=None, clear_actual=False):
+    """Plan a milestone or record the day it was reached, keeping the stages in order and the
+    project's next due date derived."""
+    milestones = {m.kind: m for m in Milestone.objects.select_for_update().filter(project=project)}
+    milestone = milestones.get(kind) or Milestone(project=project, kind=kind)
+    if planned_date is not None:
+        milestone.planned_date = planned_date
+    if actual_date is not None:
+        milestone.actual_date = actual_date
+    if clear_actual:
+        milestone.actual_date = None
+    if milestone.planned_date is None:
+        _refuse("planned_date", _("Plan the milestone first."))
+    milestone.full_clean(exclude=["project"], validate_unique=False)
+    milestones[kind] = milestone
+    check_milestone_order(list(milestones.values()))
+    milestone.save()
+    project.refresh_next_milestone_due()
+    return milestone
+
+
+# --- Responsibility tasks -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_task_update(user, task, *, reported_on, note, quantity=None, marks_done=False, evidence=None):
+    """Record progress on a task; the quantity done and the status are derived from the updates."""
+    from projects.models import ResponsibilityTask
+
+    task = ResponsibilityTask.objects.select_for_update().select_related("letter").get(pk=task.pk)
+    if task.status == TaskStatus.DONE:
+        _refuse("marks_done", _("This task is done; it takes no more updates."))
+    update = TaskUpdate(
+        task=task, reported_on=reported_on, note=note, quantity=quantity, marks_done=marks_done, reported_by=user
+    )
+    update.full_clean(exclude=["evidence", "reported_by"])
+    last = task.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
+    if last and reported_on < last:
+        _refuse(
+            "reported_on", _("An update of %(date)s is already recorded: updates come in date order.") % {"date": last}
+        )
+    stored = []
+    try:
+        if evidence is not None:
+            update.evidence_name = evidence.name[:120]
+            update.evidence.save(evidence.name, evidence, save=False)
+            stored.append(update.evidence)
+        update.save()
+    except BaseException:
+        _delete_files(stored)
+        raise
+    if quantity:
+        task.done_quantity += quantity
+    if marks_done:
+        task.status, task.completed_on = TaskStatus.DONE, reported_on
+    task.save(update_fields=["done_quantity", "status", "completed_on"])
+    return update
+
+
+# --- Enterprises ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_inspection(user, enterprise, *, inspected_on, passed, notes="", resolution=None):
+    """Record a check of an enterprise; ``resolution`` (remediated or closed) closes its case on the
+    day of the check."""
+    inspection = EnterpriseInspection(
+        enterprise=enterprise, inspected_on=inspected_on, inspector=user, passed=passed, notes=notes
+    )
+    inspection.full_clean(exclude=["inspector"])
+    if resolution:
+        if enterprise.status != RemediationStatus.IN_PROGRESS:
+            _refuse("resolution", _("This enterprise's case is already closed."))
+        if resolution == RemediationStatus.REMEDIATED and not passed:
+            _refuse("resolution", _("An enterprise that failed its check is not remediated."))
+        resolved = copy.copy(enterprise)
+        resolved.status, resolved.resolved_on = resolution, inspected_on
+        resolved.full_clean()
+        resolved.save(update_fields=["status", "resolved_on"])
+        enterprise.status, enterprise.resolved_on = resolution, inspected_on
+    inspection.save()
+    return inspection
