@@ -12,7 +12,12 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 def check_photo(image):
     """Raises ``ValidationError`` (a message, for the caller to put under its field) unless ``image``
     (an uploaded file) is a photo the portal keeps."""
-    if image.size > settings.PATROL_PHOTO_MAX_BYTES:
+    size = getattr(image, "size", None)
+    if size is None:
+        position = image.tell()
+        size = image.seek(0, 2)
+        image.seek(position)
+    if size > settings.PATROL_PHOTO_MAX_BYTES:
         raise ValidationError(
             _("The photo is larger than %(max)s MB.") % {"max": settings.PATROL_PHOTO_MAX_BYTES // (1024 * 1024)}
         )

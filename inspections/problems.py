@@ -12,6 +12,7 @@ reason (403: the caller has already answered 404 outside the view scope); bad in
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -184,8 +185,10 @@ class _files_kept_only_on_success:
 
 def _store_photos(problem, event, photos, stage, written):
     for image in photos:
+        name = getattr(image, "name", "") or "photo.jpg"
+        content = image if isinstance(image, File) else File(image, name=name)
         photo = ProblemPhoto(problem=problem, event=event, stage=stage)
-        photo.image.save(getattr(image, "name", "photo.jpg") or "photo.jpg", image, save=False)
+        photo.image.save(name, content, save=False)
         written.append(photo.image)
         photo.save()
 

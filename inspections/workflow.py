@@ -75,6 +75,9 @@ def _any(conditions):
     matches nothing: the callers leave the role out)."""
     result = None
     for condition in conditions:
+        if condition == Q():
+            # Everything: Django would read ``Q() | x`` as ``x``, an empty Q being no condition at all.
+            return Q()
         result = condition if result is None else result | condition
     return result
 
@@ -119,7 +122,8 @@ def assigner_q(user):
 
 def supervisor_q(user):
     """Those who supervise (督办) and may urge: district officials and the office district-wide, a
-    street official in their street, and the problem's assigner and coordinators."""
+    street official in their street, and the problem's assigner and coordinators; never its assignee
+    (nobody urges themselves)."""
     if administers_registry(user) or user.role == Role.DISTRICT_OFFICIAL:
         return Q()
     conditions = [Q(assigned_by_id=user.pk)]
@@ -128,7 +132,7 @@ def supervisor_q(user):
     coordinates = coordinator_q(user)
     if coordinates is not None:
         conditions.append(coordinates)
-    return _any(conditions)
+    return _any(conditions) & ~handler_q(user)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rivers.region_urls")),
     path("rivers/", include("rivers.urls")),
     path("patrols/", include("inspections.urls")),
+    path("problems/", include("inspections.problem_urls")),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("admin/", admin.site.urls),

@@ -46,7 +46,9 @@ class ProblemQuerySet(ScopedQuerySet):
         from inspections import workflow
 
         if action in workflow.TRANSITIONS:
-            return self.restrict(user, VIEW).filter(workflow.transition_q(user, action))
+            scoped = self.restrict(user, VIEW)
+            condition = workflow.transition_q(user, action) if user is not None and user.is_authenticated else None
+            return scoped.none() if condition is None else scoped.filter(condition)
         if action not in ACTIONS:
             raise ValueError(f"Unknown scope action {action!r}; use one of {ACTIONS} or a transition's name")
         return super().restrict(user, action)
@@ -65,10 +67,14 @@ class ProblemQuerySet(ScopedQuerySet):
         return self.filter(status__in=ProblemStatus.OPEN)
 
     def overdue(self, now=None):
-        """Open problems past their completion deadline (completed ones were handled in time or not,
-        and are judged by their completion, not by today)."""
-        now = now or timezone.now()
-        return self.filter(status__in=set(ProblemStatus.OPEN) - set(ProblemStatus.HANDLED), completion_due__lt=now)
+        return self.filter(overdue_q(now))
+
+
+def overdue_q(now=None):
+    """Open problems past their completion deadline and not yet handled (a completed one is judged by
+    when it was completed, not by today)."""
+    waiting = [status for status in ProblemStatus.OPEN if status not in ProblemStatus.HANDLED]
+    return Q(status__in=waiting, completion_due__lt=now or timezone.now())
 
 
 class Problem(models.Model):
@@ -191,7 +197,7 @@ class Problem(models.Model):
         return f"#{self.pk} {ProblemCategory.label(self.category)} · {self.segment}"
 
     def get_absolute_url(self):
-        return reverse("inspections:problem_detail", args=[self.pk])
+        return reverse("problems:problem_detail", args=[self.pk])
 
     @property
     def is_open(self):
@@ -245,7 +251,7 @@ class ProblemPhoto(models.Model):
 
     def get_absolute_url(self):
         """The photo itself, served after the scope check (never from a public folder)."""
-        return reverse("inspections:problem_photo", args=[self.pk])
+        return reverse("problems:problem_photo", args=[self.pk])
 
 
 class ImmutableRow(ValueError):

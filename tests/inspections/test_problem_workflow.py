@@ -120,7 +120,7 @@ def test_only_the_transitions_a_user_may_make_are_offered(problem, world):
     assert names(workflow.allowed_transitions(users.chief_a1, problem)) == ["accept", "send_back"]
     assert names(workflow.allowed_transitions(users.chief_district, problem)) == []
     problem = problems.accept(problem, users.chief_a1)
-    assert names(workflow.allowed_transitions(users.chief_a1, problem)) == ["complete", "escalate", "urge"]
+    assert names(workflow.allowed_transitions(users.chief_a1, problem)) == ["complete", "escalate"]
     assert names(workflow.allowed_transitions(users.official, problem)) == ["urge"]
     assert names(workflow.allowed_transitions(users.street_b, problem)) == []
 
