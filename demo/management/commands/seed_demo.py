@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from demo import geography
-from inspections.demo import seed_patrols
+from inspections.demo import seed_patrols, seed_problems
 from inspections.models import Patrol, Problem
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
@@ -82,6 +82,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder.run()
                 new_patrols = seed_patrols(seed)
+                seed_problems()
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         self.print_summary(seeder, new_patrols)
