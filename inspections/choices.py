@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wushui.choices import ChoiceSet
 
@@ -132,16 +133,16 @@ class ProblemStatus(ChoiceSet):
     MERGED = "merged"
     CLOSED = "closed"
     CHOICES = (
-        (REGISTERED, _("Registered"), "grey"),
-        (ASSIGNED, _("Assigned"), "blue"),
-        (SENT_BACK, _("Sent back"), "orange"),
-        (ACCEPTED, _("Accepted"), "indigo"),
-        (REDO, _("To redo"), "red"),
-        (COMPLETED, _("Completed"), "teal"),
-        (VERIFIED, _("Verified"), "cyan"),
-        (ARCHIVED, _("Archived"), "green"),
-        (MERGED, _("Merged as a duplicate"), "purple"),
-        (CLOSED, _("Closed"), "brown"),
+        (REGISTERED, pgettext_lazy("problem status", "Registered"), "grey"),
+        (ASSIGNED, pgettext_lazy("problem status", "Assigned"), "blue"),
+        (SENT_BACK, pgettext_lazy("problem status", "Sent back"), "orange"),
+        (ACCEPTED, pgettext_lazy("problem status", "Accepted"), "indigo"),
+        (REDO, pgettext_lazy("problem status", "To redo"), "red"),
+        (COMPLETED, pgettext_lazy("problem status", "Completed"), "teal"),
+        (VERIFIED, pgettext_lazy("problem status", "Verified"), "cyan"),
+        (ARCHIVED, pgettext_lazy("problem status", "Archived"), "green"),
+        (MERGED, pgettext_lazy("problem status", "Merged as a duplicate"), "purple"),
+        (CLOSED, pgettext_lazy("problem status", "Closed"), "brown"),
     )
     # A problem in one of these has ended: nobody owes it anything any more.
     ENDED = (ARCHIVED, MERGED, CLOSED)

@@ -4,7 +4,8 @@
   "use strict";
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    var source = event.detail.elt;
+    // detail.elt is the swap's target here; the element that asked is the request's.
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
     if ((status === 400 || status === 403 || status === 409) && source && source.closest && source.closest("[data-swap-errors]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;

@@ -223,3 +223,11 @@ def test_pages_take_as_many_queries_for_many_problems_as_for_few(client, world, 
     visit(grow(1))
     visit(grow(12))
     assert Problem.objects.count() == 13
+
+
+def test_the_pages_speak_chinese(client, world, problem):
+    client.force_login(world.users.chief_district)
+    page = client.get(problem.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for text in ("可进行的操作", "交办", "办理记录", "登记", "乱堆"):
+        assert text in page, text
+    assert "我的待办" in client.get(reverse("problems:my_work"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
