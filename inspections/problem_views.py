@@ -51,12 +51,20 @@ class ProblemListView(ScopedKeysetListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        counts = dict(self.object_list.order_by().values_list("status").annotate(count=Count("pk")))
+        # Each state counted up to the list's own limit, so that no count reads a whole district's year.
+        limit = self.count_limit
+        counts = {
+            status: self.object_list.filter(status=status).order_by()[: limit + 1].count()
+            for status in ProblemStatus.values()
+        }
         query = self.request.GET.copy()
         query.pop("cursor", None)
         query.pop("status", None)
         context["query_without_status"] = query.urlencode()
-        context["state_counts"] = [(status, label, counts.get(status, 0)) for status, label in ProblemStatus.choices()]
+        context["state_counts"] = [
+            (status, label, min(counts[status], limit), counts[status] > limit)
+            for status, label in ProblemStatus.choices()
+        ]
         context["now"] = timezone.now()
         return context
 

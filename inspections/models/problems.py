@@ -32,7 +32,8 @@ from wushui.scoping import ACTIONS, VIEW, ScopedQuerySet
 
 # Newest first: the order of the problem list and the keyset its pages are cut on (index problem_recent).
 RECENT_FIRST = ("-created_at", "-pk")
-# Soonest deadline first: the order of "my work" (index problem_due).
+OPEN_STATES = ProblemStatus.OPEN
+# Soonest deadline first: the order of "my work" (index problem_open_due).
 DUE_FIRST = ("completion_due", "pk")
 
 
@@ -174,7 +175,8 @@ class Problem(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="problem_status_created"),
             models.Index(fields=["-created_at", "-id"], name="problem_recent"),
-            models.Index(fields=["completion_due", "id"], name="problem_due"),
+            # "My work" lists open problems soonest deadline first: only the open few thousand are indexed.
+            models.Index(fields=["completion_due", "id"], name="problem_open_due", condition=Q(status__in=OPEN_STATES)),
             models.Index(fields=["segment", "status"], name="problem_segment_status"),
             models.Index(fields=["street", "created_at"], name="problem_street_created"),
             models.Index(fields=["assignee_chief", "status"], name="problem_chief_status"),

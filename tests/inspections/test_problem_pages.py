@@ -74,7 +74,7 @@ def test_the_list_counts_per_state_filters_and_refuses_bad_filters(client, world
     problems.assign(other, world.users.admin, assignee_unit=world.env_unit)
     client.force_login(world.users.official)
     page = client.get(reverse("problems:problem_list"))
-    counts = {status: count for status, _label, count in page.context["state_counts"]}
+    counts = {status: count for status, _label, count, _capped in page.context["state_counts"]}
     assert (counts["registered"], counts["assigned"], counts["archived"]) == (1, 1, 0)
     assert [
         row.pk for row in client.get(reverse("problems:problem_list"), {"status": "assigned"}).context["object_list"]
@@ -231,3 +231,17 @@ def test_the_pages_speak_chinese(client, world, problem):
     for text in ("可进行的操作", "交办", "办理记录", "登记", "乱堆"):
         assert text in page, text
     assert "我的待办" in client.get(reverse("problems:my_work"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_counts_per_state_stop_at_the_lists_limit(client, world, monkeypatch):
+    from inspections.problem_views import ProblemListView
+
+    for _index in range(3):
+        register(world)
+    monkeypatch.setattr(ProblemListView, "count_limit", 2)
+    client.force_login(world.users.official)
+    page = client.get(reverse("problems:problem_list"))
+    states = {status: (count, capped) for status, _label, count, capped in page.context["state_counts"]}
+    assert states["registered"] == (2, True)
+    assert states["assigned"] == (0, False)
+    assert "&gt;2" in page.content.decode()
