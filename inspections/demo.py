@@ -1001,25 +1001,54 @@ def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
             )
         )  # fmt: skip
         for name, actor_id, at, from_status, to_status, note, details in case.events:
-            events.append(
-                ProblemEvent(
-                    pk=next_event, problem_id=case.id, transition=name, actor_id=actor_id, at=at,
-                    from_status=from_status, to_status=to_status, note=note, details=details,
-                )
-            )  # fmt: skip
+            events.append((next_event, case.id, name, actor_id, at, from_status, to_status, note, details))
             if name == "complete":
-                photos.append(
-                    ProblemPhoto(
-                        pk=next_photo, problem_id=case.id, event_id=next_event, stage="after",
-                        image=rng.choice(photo_names), width=64, height=48, uploaded_at=at,
-                    )
-                )  # fmt: skip
+                photos.append((next_photo, case.id, next_event, "after", rng.choice(photo_names), 64, 48, at))
                 next_photo += 1
             next_event += 1
     Problem.objects.bulk_create(problems)
-    ProblemEvent.objects.bulk_create(events, batch_size=PROBLEM_WRITE_BATCH)
-    ProblemPhoto.objects.bulk_create(photos)
+    # Timeline entries and photos are six rows for every problem: written as plain rows, the values
+    # prepared as the fields would prepare them, because bulk_create's per-field work took two thirds
+    # of the step's time.
+    _insert_rows(
+        ProblemEvent,
+        ["id", "problem_id", "transition", "actor_id", "at", "from_status", "to_status", "note", "details"],
+        events,
+    )
+    _insert_rows(
+        ProblemPhoto, ["id", "problem_id", "event_id", "stage", "image", "width", "height", "uploaded_at"], photos
+    )
     written["problems"] += len(problems)
     written["problem events"] += len(events)
     written["problem photos"] += len(photos)
     return next_event, next_photo
+
+
+def _insert_rows(model, columns, rows, batch=2000):
+    """``INSERT`` ``rows`` (tuples in the order of ``columns``) into ``model``'s table, many rows a
+    statement; datetimes prepared as the database backend prepares them, JSON by its field."""
+    from django.db import connection
+
+    fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
+
+    def preparer(field):
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            return connection.ops.adapt_datetimefield_value
+        if kind == "JSONField":
+            return lambda value: field.get_db_prep_save(value, connection)
+        return None
+
+    preparers = [preparer(field) for field in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = []
+            for row in chunk:
+                for prepare, value in zip(preparers, row, strict=True):
+                    params.append(value if prepare is None or value is None else prepare(value))
+            placeholders = ", ".join([row_placeholder] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {placeholders}", params)
