@@ -41,7 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo import geography
-from inspections.demo import grow_patrols
+from inspections.demo import grow_patrols, grow_problems
 from projects.demo import grow_projects
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.models import ChiefAppointment, Segment, WaterBody
@@ -879,4 +879,4 @@ def grow_chiefs(growth):
     return {"users": len(people.users), "appointments": len(appointments)}
 
 
-STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols, grow_projects)
+STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols, grow_problems, grow_projects)

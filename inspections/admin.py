@@ -1,7 +1,16 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from inspections.models import Finding, Patrol, PatrolFrequency, PatrolPhoto, PatrolRuleSet, Problem
+from inspections.models import (
+    Finding,
+    Patrol,
+    PatrolFrequency,
+    PatrolPhoto,
+    PatrolRuleSet,
+    Problem,
+    ProblemDeadlineRule,
+    ProblemEvent,
+)
 
 
 @admin.register(PatrolRuleSet)
@@ -67,8 +76,40 @@ class PatrolAdmin(LeafletGeoAdmin):
         return False
 
 
+class ProblemEventInline(admin.TabularInline):
+    model = ProblemEvent
+    fields = ["at", "transition", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Problem)
 class ProblemAdmin(LeafletGeoAdmin):
-    list_display = ["created_at", "category", "segment", "source", "status", "reported_by"]
-    list_filter = ["status", "source", "category"]
-    list_select_related = ["segment", "reported_by"]
+    """Problems move only through the workflow (its services): read-only here, their timeline too."""
+
+    list_display = ["created_at", "category", "segment", "source", "urgency", "status", "level", "completion_due"]
+    list_filter = ["status", "source", "category", "urgency", "level"]
+    list_select_related = ["segment"]
+    search_fields = ["description", "segment__name"]
+    date_hierarchy = "created_at"
+    inlines = [ProblemEventInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Problem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProblemDeadlineRule)
+class ProblemDeadlineRuleAdmin(admin.ModelAdmin):
+    """The deadlines per source and urgency; with no rows, the defaults of the model apply."""
+
+    list_display = ["source", "urgency", "response_days", "completion_days", "working_days"]

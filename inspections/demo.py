@@ -9,6 +9,7 @@ their segment, or drive, so that lists, verdicts and compliance have something t
 import bisect
 import contextlib
 import datetime
+import io
 import itertools
 import math
 import random
@@ -21,8 +22,8 @@ from django.contrib.gis.geos import GEOSGeometry, LineString
 from django.utils import timezone
 
 from inspections import services, tracks
-from inspections.choices import FindingCategory, PatrolSource
-from inspections.models import Finding, Patrol, PatrolFrequency, PatrolRuleSet
+from inspections.choices import FindingCategory, PatrolSource, ProblemSource
+from inspections.models import Finding, Patrol, PatrolFrequency, PatrolRuleSet, Problem
 from inspections.tracks import track_from_geojson
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment
@@ -473,3 +474,581 @@ def grow_patrols(growth):
         patrols += len(walks)
     ticker.finish()
     return {"patrols": patrols, "findings": findings}
+
+
+# --- Problems: a few for seed_demo through the services, a year of them at scale ------------------------
+
+PROBLEM_TEXTS = {
+    "water_body": "水体发黑发臭",
+    "water_surface": "水面漂浮生活垃圾较多",
+    "mid_river": "河中有废弃渔网阻水",
+    "bank": "河岸堆放生活垃圾",
+    "water_activity": "有人在河道内电鱼",
+    "outlet": "雨水排口晴天排放污水",
+    "signboard": "河长公示牌破损、信息未更新",
+    "hydraulic_structure": "节制闸启闭机损坏",
+    "occupation": "沿河违规圈占河道养殖",
+    "mining": "河道内非法采砂",
+    "dumping": "建筑垃圾倾倒在河岸",
+    "building": "河岸新建违章搭建",
+}
+
+
+def _demo_photo(colour, name):
+    """A small JPEG to stand for a photo of the work (the demo has no camera)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def seed_problems():
+    """A few demo problems in every state of the workflow, on Longwan's segments of the demo chiefs,
+    each moved along through the services as a user would; returns how many were new. A problem whose
+    description already exists on its segment is left as it is, so running again changes nothing."""
+    from inspections import problems
+    from wushui.models import Unit, User
+
+    logins = {user.username: user for user in User.objects.filter(username__in=DEMO_PROBLEM_LOGINS)}
+    if len(logins) < len(DEMO_PROBLEM_LOGINS):
+        return 0
+    village_chief, street_chief = logins["chief_village"], logins["chief_yongzhong"]
+    street_official, admin, department = logins["yongzhong"], logins["admin"], logins["dept_env"]
+    segments = list(
+        ChiefAppointment.objects.current()
+        .filter(chief=village_chief, role=ChiefRole.CHIEF, tier=Tier.VILLAGE)
+        .select_related("segment__region")
+        .order_by("segment__code")
+    )
+    if not segments:
+        return 0
+    segment = segments[0].segment
+    office = Unit.objects.filter(region=segment.region.parent).first()
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    # (description, source, category, urgency, registered hours ago, the steps after registration)
+    plans = [
+        ("【演示】河岸堆放生活垃圾，约两车", ProblemSource.PATROL, "bank", "normal", 30, []),
+        ("【演示】雨水排口晴天排放灰色污水", ProblemSource.HOTLINE, "outlet", "urgent", 50, ["assign"]),
+        ("【演示】水面漂浮垃圾，群众反映", ProblemSource.PUBLIC, "water_surface", "normal", 80, ["assign", "accept"]),
+        (
+            "【演示】建筑垃圾倾倒在河岸",
+            ProblemSource.SUPERVISION,
+            "dumping",
+            "normal",
+            200,
+            ["assign", "accept", "complete"],
+        ),
+        (
+            "【演示】河中废弃渔网阻水",
+            ProblemSource.PATROL,
+            "mid_river",
+            "normal",
+            300,
+            ["assign", "accept", "complete", "verify"],
+        ),
+        (
+            "【演示】公示牌破损",
+            ProblemSource.PATROL,
+            "signboard",
+            "normal",
+            500,
+            ["assign", "accept", "complete", "verify", "archive"],
+        ),
+        (
+            "【演示】水体发黑发臭，需区级协调",
+            ProblemSource.SYSTEM,
+            "water_body",
+            "critical",
+            120,
+            ["escalate", "escalate", "escalate", "assign_department"],
+        ),
+        ("【演示】河岸违章搭建（非本河段）", ProblemSource.HOTLINE, "building", "normal", 150, ["close"]),
+    ]
+    existing = set(Problem.objects.filter(segment=segment).values_list("description", flat=True))
+    created = 0
+    for description, source, category, urgency, hours_ago, steps in plans:
+        if description in existing:
+            continue
+        at = now - hours_ago * hour
+        problem = problems.register_problem(
+            source=source,
+            segment=segment,
+            category=category,
+            description=description,
+            urgency=urgency,
+            location=segment.geometry.interpolate_normalized(0.3 + 0.05 * created),
+            reported_by=None if source in (ProblemSource.PUBLIC, ProblemSource.SYSTEM) else village_chief,
+            photos=[_demo_photo("saddlebrown", "before.jpg")],
+            registered_at=at,
+        )
+        for index, step in enumerate(steps, start=1):
+            moment = at + index * (hours_ago / (len(steps) + 1)) * hour
+            if step == "assign":
+                problem = problems.assign(problem, street_chief, assignee_chief=village_chief, now=moment)
+            elif step == "accept":
+                problem = problems.accept(problem, village_chief, note="已安排保洁员", now=moment)
+            elif step == "complete":
+                problem = problems.complete(
+                    problem, village_chief, note="已清理完毕", photos=[_demo_photo("seagreen", "after.jpg")], now=moment
+                )
+            elif step == "verify":
+                problem = problems.verify(problem, street_chief, note="现场核查通过", now=moment)
+            elif step == "archive":
+                problem = problems.archive(problem, street_chief, now=moment)
+            elif step == "escalate":
+                actor = {"village": street_official, "street": street_official}.get(problem.level, admin)
+                problem = problems.escalate(problem, actor, reason="本级无法解决，提请上级协调", now=moment)
+            elif step == "assign_department":
+                unit = department.unit or office
+                problem = problems.assign(problem, admin, assignee_unit=unit, now=moment)
+            elif step == "close":
+                problem = problems.close(
+                    problem, street_official, reason="not_ours", note="属邻村河段，已转告", now=moment
+                )
+        created += 1
+    return created
+
+
+DEMO_PROBLEM_LOGINS = ("admin", "yongzhong", "chief_yongzhong", "chief_village", "dept_env")
+
+
+# --- A year of problems at scale (a step of ``demo.scale``, after the patrols) ---------------------------
+
+PROBLEMS_PER_SCALE = 100_000
+PROBLEM_WRITE_BATCH = 5000
+# Of the patrols' findings, those the chief marked as a problem.
+FINDING_PROBLEM_SHARE = 0.6
+# The other sources, by share.
+SOURCE_WEIGHTS = (
+    (ProblemSource.PUBLIC, 40),
+    (ProblemSource.HOTLINE, 25),
+    (ProblemSource.SUPERVISION, 20),
+    (ProblemSource.ASSIGNMENT, 10),
+    (ProblemSource.SYSTEM, 5),
+)
+URGENCY_WEIGHTS = (("normal", 80), ("urgent", 15), ("critical", 5))
+# How a problem goes: shares of the ways it may leave the usual path.
+MERGED_SHARE = 0.03  # a duplicate of an earlier open report on the same segment
+CLOSED_SHARE = 0.03
+ESCALATED_SHARE = 0.04
+SENT_BACK_SHARE = 0.06
+URGED_SHARE = 0.12
+REJECTED_SHARE = 0.08
+LATE_SHARE = 0.15
+VILLAGE_CHIEF_SHARE = 0.7  # of village-level problems assigned to the village chief, not the office
+# The photos of grown work share a few small images: a year of real photos would be gigabytes.
+DEMO_PHOTO_COLOURS = ("seagreen", "olivedrab", "teal", "darkcyan", "forestgreen", "cadetblue")
+NOTES = {
+    "assign": ("请尽快处理", "本周内办结", "请现场核实后处理", ""),
+    "accept": ("已安排人员", "收到，马上处理", ""),
+    "send_back": ("该河段不属本单位管辖", "问题位置有误，请核实"),
+    "complete": ("已清理完毕", "已整改到位", "已联系业主整改完成", "已清运并落实长效保洁"),
+    "verify": ("现场核查通过", "整改到位", ""),
+    "reject": ("仍有残留，请重办", "整改不彻底"),
+    "archive": ("", "同意销号"),
+    "escalate": ("本级无法解决，提请上级协调", "涉及多部门，需区级协调"),
+    "urge": ("请加快办理", "即将超期，请抓紧"),
+    "merge": ("同一问题已登记",),
+    "close": ("非本河段问题，已转告", "属私人鱼塘，已告知业主", "暂不具备整改条件"),
+}
+
+
+class _Case:
+    """One problem as it is drawn: its fields, and its timeline as the transitions made it."""
+
+    __slots__ = (
+        "assigned_at",
+        "assigned_by_id",
+        "assignee_chief_id",
+        "assignee_unit_id",
+        "category",
+        "close_reason",
+        "completed_at",
+        "completion_due",
+        "created_at",
+        "description",
+        "duplicate_of_id",
+        "ended_at",
+        "events",
+        "finding",
+        "id",
+        "level",
+        "location",
+        "reported_by_id",
+        "responded_at",
+        "response_due",
+        "segment",
+        "source",
+        "status",
+        "street_id",
+        "urge_count",
+        "urgency",
+        "version",
+    )  # fmt: skip
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values.get(name))
+        self.status, self.urge_count, self.version, self.events = "registered", 0, 0, []
+        self.close_reason = ""
+
+    def step(self, name, actor_id, at, now, rng, details=None, **changes):
+        """Make transition ``name`` at ``at`` if that is before ``now``, by the transition table's rule
+        (its sources and target); returns whether it happened."""
+        from inspections.workflow import TRANSITIONS
+
+        if at >= now:
+            return False
+        transition = TRANSITIONS[name]
+        if self.status not in transition.sources:
+            raise ValueError(f"The drawn history makes {name} from {self.status}: it is wrong.")
+        target = transition.target or self.status
+        note = rng.choice(NOTES[name])
+        self.events.append((name, actor_id, at, self.status, target, note, details or {}))
+        self.status = target
+        self.version += 1
+        for field_name, value in changes.items():
+            setattr(self, field_name, value)
+        return True
+
+
+class _Actors:
+    """Who acts on the grown problems, read once: per segment its chiefs by tier, per street its
+    office, official and chiefs, the departments with their people, the district's administrator and
+    officials."""
+
+    def __init__(self, growth):
+        from wushui.choices import Role, UnitKind
+        from wushui.models import Unit, User
+
+        self.chiefs = {}  # segment id -> {tier: chief id}
+        appointments = ChiefAppointment.objects.current().filter(
+            role=ChiefRole.CHIEF, segment__in=growth.grown_segments()
+        )
+        for segment_id, tier, chief_id in appointments.values_list("segment_id", "tier", "chief_id"):
+            self.chiefs.setdefault(segment_id, {})[tier] = chief_id
+        self.offices = dict(Unit.objects.filter(kind=UnitKind.STREET_OFFICE).values_list("region_id", "pk"))
+        self.officials = dict(
+            User.objects.filter(role=Role.STREET_OFFICIAL).order_by("pk").values_list("region_id", "pk")
+        )
+        people = {}
+        for unit_id, user_id in User.objects.filter(unit__isnull=False).order_by("pk").values_list("unit_id", "pk"):
+            people.setdefault(unit_id, user_id)
+        self.unit_people = people
+        self.departments = [
+            pk
+            for pk in Unit.objects.filter(kind=UnitKind.DEPARTMENT).order_by("pk").values_list("pk", flat=True)
+            if pk in people
+        ]
+        self.admin = (
+            User.objects.filter(role=Role.DISTRICT_ADMIN).order_by("pk").values_list("pk", flat=True).first()
+            or User.objects.filter(is_superuser=True).order_by("pk").values_list("pk", flat=True).first()
+        )
+        self.supervisors = list(User.objects.filter(role=Role.DISTRICT_OFFICIAL).values_list("pk", flat=True)) or [
+            self.admin
+        ]
+        self.unit_names = dict(Unit.objects.values_list("pk", "name"))
+        self.chief_names = dict(User.objects.filter(role=Role.CHIEF).values_list("pk", "name"))
+
+    def coordinator(self, case):
+        """Who assigns the problem at its level (a chief of the tier above its assignee, the street's
+        official, the office)."""
+        chiefs = self.chiefs.get(case.segment.pk, {})
+        if case.level == "village":
+            return chiefs.get(Tier.STREET) or self.officials.get(case.street_id) or self.admin
+        if case.level == "street":
+            return self.officials.get(case.street_id) or chiefs.get(Tier.STREET) or self.admin
+        if case.level == "district":
+            return chiefs.get(Tier.DISTRICT) or self.admin
+        return self.admin
+
+    def assignee(self, case, rng):
+        """``(unit id, chief id, the person who acts for it)`` for the problem at its level."""
+        chiefs = self.chiefs.get(case.segment.pk, {})
+        if case.level == "village" and chiefs.get(Tier.VILLAGE) and rng.random() < VILLAGE_CHIEF_SHARE:
+            return None, chiefs[Tier.VILLAGE], chiefs[Tier.VILLAGE]
+        if case.level in ("village", "street", "district") and self.offices.get(case.street_id):
+            office = self.offices[case.street_id]
+            if office in self.unit_people:
+                return office, None, self.unit_people[office]
+        if self.departments:
+            unit = rng.choice(self.departments)
+            return unit, None, self.unit_people[unit]
+        return None, None, None
+
+    def name(self, unit_id, chief_id):
+        return self.unit_names.get(unit_id) if unit_id else self.chief_names.get(chief_id, "")
+
+
+def _hours(rng, low, high):
+    return datetime.timedelta(hours=rng.uniform(low, high))
+
+
+def _draw_history(case, actors, rng, now, open_on_segment):
+    """The problem's way through the workflow from its registration until ``now``; every step goes
+    through ``_Case.step`` (the transition table's sources and targets)."""
+    at = case.created_at
+    coordinator = actors.coordinator(case)
+    # A duplicate of a report still open on the same segment is merged by the coordinator.
+    earlier = open_on_segment.get(case.segment.pk)
+    if earlier is not None and earlier.ended_at is None and rng.random() < MERGED_SHARE * 10:
+        if case.step("merge", coordinator, at + _hours(rng, 1, 24), now, rng,
+                     details={"duplicate_of": earlier.id}, duplicate_of_id=earlier.id):  # fmt: skip
+            case.ended_at = case.events[-1][2]
+        return
+    roll = rng.random()
+    if roll < CLOSED_SHARE:
+        reason = rng.choice(("not_ours", "not_ours", "unable"))
+        if case.step("close", coordinator, at + _hours(rng, 2, 48), now, rng,
+                     details={"close_reason": reason}, close_reason=reason):  # fmt: skip
+            case.ended_at = case.events[-1][2]
+        return
+    if roll < CLOSED_SHARE + ESCALATED_SHARE and case.level != "department":
+        from inspections.choices import ProblemLevel
+
+        level = ProblemLevel.above(case.level)
+        if not case.step("escalate", coordinator, at + _hours(rng, 4, 72), now, rng,
+                         details={"from_level": case.level, "to_level": level}, level=level):  # fmt: skip
+            return
+        at = case.events[-1][2]
+        coordinator = actors.coordinator(case)
+    speed = {"critical": (0.3, 3), "urgent": (1, 12)}.get(case.urgency, (2, 48))
+    while True:
+        unit, chief, handler = actors.assignee(case, rng)
+        if handler is None:
+            return
+        at += _hours(rng, *speed)
+        details = {"assignee_unit": unit, "assignee_chief": chief, "assignee": actors.name(unit, chief),
+                   "due": case.completion_due.isoformat()}  # fmt: skip
+        if not case.step("assign", coordinator, at, now, rng, details=details, assignee_unit_id=unit,
+                         assignee_chief_id=chief, assigned_by_id=coordinator, assigned_at=at):  # fmt: skip
+            return
+        if rng.random() < SENT_BACK_SHARE and case.level == "village":
+            at += _hours(rng, 1, 20)
+            if not case.step("send_back", handler, at, now, rng, details={"assignee": details["assignee"]},
+                             assignee_unit_id=None, assignee_chief_id=None,
+                             responded_at=case.responded_at or at):  # fmt: skip
+                return
+            # Reassigned, to the street's office this time.
+            case.level = "street"
+            coordinator = actors.coordinator(case)
+            continue
+        break
+    at += _hours(rng, 0.5, 20)
+    if not case.step("accept", handler, at, now, rng, responded_at=case.responded_at or at):
+        return
+    accepted = at
+    while True:
+        room = max(case.completion_due - accepted, datetime.timedelta(hours=6))
+        share = rng.uniform(1.0, 1.6) if rng.random() < LATE_SHARE else rng.uniform(0.1, 0.9)
+        done = accepted + room * share
+        if rng.random() < URGED_SHARE:
+            case.step("urge", rng.choice(actors.supervisors), accepted + (done - accepted) * rng.uniform(0.3, 0.8),
+                      now, rng, urge_count=case.urge_count + 1)  # fmt: skip
+        if not case.step("complete", handler, done, now, rng, details={"on_time": done <= case.completion_due},
+                         completed_at=done):  # fmt: skip
+            return
+        at = done + _hours(rng, 2, 72)
+        if rng.random() < REJECTED_SHARE and case.status == "completed":
+            if not case.step("reject", coordinator, at, now, rng):
+                return
+            accepted = at
+            continue
+        break
+    if not case.step("verify", coordinator, at, now, rng):
+        return
+    at += _hours(rng, 1, 48)
+    if case.step("archive", coordinator, at, now, rng):
+        case.ended_at = at
+
+
+def _registration_times(growth, rng, count):
+    """``count`` moments in the year of history, in office hours mostly, oldest first."""
+    zone = timezone.get_default_timezone()
+    first = datetime.datetime.combine(growth.window_start, datetime.time(), tzinfo=zone)
+    days = (growth.today - growth.window_start).days
+    moments = []
+    for _index in range(count):
+        day = first + datetime.timedelta(days=rng.randrange(days))
+        hour = rng.uniform(7, 19) if rng.random() < 0.9 else rng.uniform(0, 24)
+        moments.append(day + datetime.timedelta(hours=hour))
+    return sorted(moments)
+
+
+def grow_problems(growth):
+    """A year of problems in the grown district (a step of ``demo.scale``, after the patrols): about
+    ``PROBLEMS_PER_SCALE × scale``. The patrols' findings marked as problems become theirs (source
+    patrol, the patrol's chief, its time); the rest come from the public, the hotline, supervision,
+    assignments from above and system alerts on random segments. Deadlines come from the rules
+    (``ProblemDeadlineRule.deadlines``); each problem then goes through the workflow, every step by the
+    transition table, by the people its roles name, until today: older problems mostly archived,
+    recent ones still on their way. Written with ``bulk_create`` in batches, keys given in advance so
+    that duplicates, timeline entries and photos point at their rows in the same batch."""
+    from django.core.files.storage import default_storage
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from inspections.models import ProblemDeadlineRule, ProblemEvent, ProblemPhoto
+    from wushui.choices import RegionLevel
+
+    rng = growth.rng("problems")
+    rules = ProblemDeadlineRule.rules()
+    now = datetime.datetime.combine(growth.today, datetime.time(), tzinfo=timezone.get_default_timezone())
+    segments = list(growth.grown_segments().select_related("region").order_by("code"))
+    if not segments:
+        return {"problems": 0}
+    by_pk = {segment.pk: segment for segment in segments}
+    actors = _Actors(growth)
+    findings = list(
+        Finding.objects.filter(patrol__segment__in=growth.grown_segments(), problem__isnull=True)
+        .values_list(
+            "pk", "category", "note", "location", "patrol__chief_id", "patrol__segment_id", "patrol__submitted_at"
+        )
+        .order_by("pk")
+    )
+    findings = [finding for finding in findings if rng.random() < FINDING_PROBLEM_SHARE]
+    total = max(growth.count(PROBLEMS_PER_SCALE), len(findings))
+    ticker = growth.progress.start("problems", total)
+    sources = [source for source, _weight in SOURCE_WEIGHTS]
+    source_weights = [weight for _source, weight in SOURCE_WEIGHTS]
+    urgencies = [urgency for urgency, _weight in URGENCY_WEIGHTS]
+    urgency_weights = [weight for _urgency, weight in URGENCY_WEIGHTS]
+    categories = list(PROBLEM_TEXTS)
+
+    drawn = []  # (registered at, source, segment, category, description, location, reporter, finding id)
+    for pk, category, note, location, chief_id, segment_id, submitted_at in findings:
+        description = note or PROBLEM_TEXTS.get(category, category)
+        drawn.append(
+            (submitted_at, ProblemSource.PATROL, by_pk[segment_id], category, description, location, chief_id, pk)
+        )
+    others = total - len(drawn)
+    for moment in _registration_times(growth, rng, others):
+        segment = rng.choice(segments)
+        category = rng.choice(categories)
+        source = rng.choices(sources, source_weights)[0]
+        location = segment.geometry.interpolate_normalized(rng.random())
+        location.srid = 4326
+        reporter = None if source in (ProblemSource.PUBLIC, ProblemSource.SYSTEM) else actors.admin
+        drawn.append((moment, source, segment, category, PROBLEM_TEXTS[category], location, reporter, None))
+    drawn.sort(key=lambda row: (row[0], row[2].pk))
+
+    photos = []
+    for index, colour in enumerate(DEMO_PHOTO_COLOURS):
+        name = f"problems/demo/grown-{index}.jpg"
+        if not default_storage.exists(name):
+            default_storage.save(name, _demo_photo(colour, name))
+        photos.append(name)
+
+    next_problem = (Problem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    next_event = (ProblemEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    next_photo = (ProblemPhoto.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    open_on_segment = {}
+    batch, linked, written = [], [], {"problems": 0, "problem events": 0, "problem photos": 0}
+    for registered_at, source, segment, category, description, location, reporter, finding_id in drawn:
+        urgency = rng.choices(urgencies, urgency_weights)[0]
+        response_due, completion_due = ProblemDeadlineRule.deadlines(source, urgency, registered_at, rules)
+        region = segment.region
+        level = {RegionLevel.VILLAGE: "village", RegionLevel.STREET: "street"}.get(region.level, "district")
+        street_id = {RegionLevel.VILLAGE: region.parent_id, RegionLevel.STREET: region.pk}.get(region.level)
+        case = _Case(
+            id=next_problem, segment=segment, street_id=street_id, level=level, source=source, category=category,
+            urgency=urgency, description=description, location=location, reported_by_id=reporter,
+            created_at=registered_at, response_due=response_due, completion_due=completion_due, finding=finding_id,
+        )  # fmt: skip
+        next_problem += 1
+        case.events.append(
+            ("register", reporter, registered_at, "", "registered", "", {"source": source, "level": level})
+        )
+        _draw_history(case, actors, rng, now, open_on_segment)
+        if case.status != "merged":
+            open_on_segment[segment.pk] = case
+        batch.append(case)
+        if len(batch) == PROBLEM_WRITE_BATCH:
+            next_event, next_photo = _write_cases(batch, photos, next_event, next_photo, written, rng)
+            linked += [(case.finding, case.id) for case in batch if case.finding]
+            ticker.advance(len(batch))
+            batch = []
+    if batch:
+        next_event, next_photo = _write_cases(batch, photos, next_event, next_photo, written, rng)
+        linked += [(case.finding, case.id) for case in batch if case.finding]
+    updates = [Finding(pk=finding_id, problem_id=problem_id) for finding_id, problem_id in linked]
+    Finding.objects.bulk_update(updates, ["problem"], batch_size=PROBLEM_WRITE_BATCH)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Problem, ProblemEvent, ProblemPhoto]):
+            cursor.execute(statement)
+    ticker.finish()
+    return written
+
+
+def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
+    from inspections.models import ProblemEvent, ProblemPhoto
+
+    problems, events, photos = [], [], []
+    for case in cases:
+        problems.append(
+            Problem(
+                pk=case.id, segment_id=case.segment.pk, street_id=case.street_id, category=case.category,
+                description=case.description, location=case.location, source=case.source, urgency=case.urgency,
+                status=case.status, level=case.level, reported_by_id=case.reported_by_id, created_at=case.created_at,
+                assignee_unit_id=case.assignee_unit_id, assignee_chief_id=case.assignee_chief_id,
+                assigned_by_id=case.assigned_by_id, assigned_at=case.assigned_at, response_due=case.response_due,
+                completion_due=case.completion_due, responded_at=case.responded_at, completed_at=case.completed_at,
+                ended_at=case.ended_at, duplicate_of_id=case.duplicate_of_id, close_reason=case.close_reason,
+                urge_count=case.urge_count, version=case.version,
+            )
+        )  # fmt: skip
+        for name, actor_id, at, from_status, to_status, note, details in case.events:
+            events.append((next_event, case.id, name, actor_id, at, from_status, to_status, note, details))
+            if name == "complete":
+                photos.append((next_photo, case.id, next_event, "after", rng.choice(photo_names), 64, 48, at))
+                next_photo += 1
+            next_event += 1
+    Problem.objects.bulk_create(problems)
+    # Timeline entries and photos are six rows for every problem: written as plain rows, the values
+    # prepared as the fields would prepare them, because bulk_create's per-field work took two thirds
+    # of the step's time.
+    _insert_rows(
+        ProblemEvent,
+        ["id", "problem_id", "transition", "actor_id", "at", "from_status", "to_status", "note", "details"],
+        events,
+    )
+    _insert_rows(
+        ProblemPhoto, ["id", "problem_id", "event_id", "stage", "image", "width", "height", "uploaded_at"], photos
+    )
+    written["problems"] += len(problems)
+    written["problem events"] += len(events)
+    written["problem photos"] += len(photos)
+    return next_event, next_photo
+
+
+def _insert_rows(model, columns, rows, batch=2000):
+    """``INSERT`` ``rows`` (tuples in the order of ``columns``) into ``model``'s table, many rows a
+    statement; datetimes prepared as the database backend prepares them, JSON by its field."""
+    from django.db import connection
+
+    fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
+
+    def preparer(field):
+        kind = field.get_internal_type()
+        if kind == "DateTimeField":
+            return connection.ops.adapt_datetimefield_value
+        if kind == "JSONField":
+            return lambda value: field.get_db_prep_save(value, connection)
+        return None
+
+    preparers = [preparer(field) for field in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = []
+            for row in chunk:
+                for prepare, value in zip(preparers, row, strict=True):
+                    params.append(value if prepare is None or value is None else prepare(value))
+            placeholders = ", ".join([row_placeholder] * len(chunk))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {placeholders}", params)

@@ -1,7 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Patrol
+from inspections.choices import ProblemCategory, ProblemLevel, ProblemSource, ProblemStatus, ProblemUrgency
+from inspections.models import Patrol, Problem
+from inspections.models.problems import overdue_q
 from rivers.filtersets import chiefs_in_scope
 from wushui import periods
 from wushui.choices import Tier
@@ -41,3 +43,38 @@ class PatrolFilterSet(django_filters.FilterSet):
     class Meta:
         model = Patrol
         fields = ["region", "tier", "chief", "segment", "date_from", "date_until", "is_valid"]
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    """The problem list's filters, for the page and the API alike."""
+
+    status = django_filters.ChoiceFilter(choices=ProblemStatus.choices(), label=_("Status"))
+    source = django_filters.ChoiceFilter(choices=ProblemSource.choices(), label=_("Source"))
+    category = django_filters.ChoiceFilter(choices=ProblemCategory.choices(), label=_("Category"))
+    urgency = django_filters.ChoiceFilter(choices=ProblemUrgency.choices(), label=_("Urgency"))
+    level = django_filters.ChoiceFilter(choices=ProblemLevel.choices(), label=_("Level"))
+    region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
+    segment = IdFilter(field_name="segment_id", label=_("Segment"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
+    date_from = LocalDateFilter(field_name="created_at", label=_("Registered from"))
+    date_until = LocalDateFilter(field_name="created_at", until=True, label=_("Registered until"))
+
+    class Meta:
+        model = Problem
+        fields = [
+            "status",
+            "source",
+            "category",
+            "urgency",
+            "level",
+            "region",
+            "segment",
+            "overdue",
+            "date_from",
+            "date_until",
+        ]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from inspections import tracks
+from inspections import problems, tracks
 from inspections.choices import FindingCategory, ProblemSource
-from inspections.models import Finding, Patrol, PatrolPhoto, PatrolRuleSet, Problem
+from inspections.models import Finding, Patrol, PatrolPhoto, PatrolRuleSet
 from rivers.models import ChiefAppointment
 from wushui.choices import Tier
 from wushui.geo import to_metric
@@ -128,14 +128,16 @@ def check_findings_near(findings, segment, max_distance_m):
 
 
 def record_finding(patrol, finding):
+    """Store a finding of ``patrol``; one marked as a problem registers it (source: patrol), through
+    the one registration every source uses."""
     problem = None
     if finding.is_problem:
-        problem = Problem.objects.create(
+        problem = problems.register_problem(
+            source=ProblemSource.PATROL,
             segment=patrol.segment,
             category=finding.category,
             description=finding.note or str(FindingCategory.label(finding.category)),
             location=finding.location,
-            source=ProblemSource.PATROL,
             reported_by=patrol.chief,
         )
     return Finding.objects.create(

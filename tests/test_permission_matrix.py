@@ -12,7 +12,9 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from inspections.models import Patrol, PatrolPhoto
+from inspections import problems
+from inspections.choices import ProblemSource
+from inspections.models import Patrol, PatrolPhoto, Problem, ProblemPhoto
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from tests.factories import PatrolFactory
 from wushui.models import Region, Unit
@@ -29,6 +31,9 @@ LIST_PAGES = [
     "inspections:patrol_list",
     "inspections:compliance",
     "inspections:patrol_record",
+    "problems:problem_list",
+    "problems:my_work",
+    "problems:problem_rates",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -37,6 +42,7 @@ LIST_ENDPOINTS = [
     "segment-list",
     "chiefappointment-list",
     "patrol-list",
+    "problem-list",
     "region-choices",
     "chief-choices",
     "api_schema",
@@ -57,12 +63,17 @@ VISIBLE = {
     "env_unit": set(PERSONAS),
     "street_b_office": {"admin", "official", "department", "chief_district", "street_b"},
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "problem_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "problem_photo_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
 # is its chief's own record.
 CHANGEABLE = {obj: {"admin"} for obj in VISIBLE}
 CHANGEABLE["patrol_a1"] = {"chief_a1"}
+# A registered problem of village A1 is moved on by the coordinators of the village level: the office, the
+# district and village chiefs of its segment, the street's official (inspections.workflow.ROLES).
+CHANGEABLE["problem_a1"] = CHANGEABLE["problem_photo_a1"] = {"admin", "chief_district", "street_a", "chief_a1"}
 
 MODELS = {
     "river": WaterBody,
@@ -75,6 +86,8 @@ MODELS = {
     "env_unit": Unit,
     "street_b_office": Unit,
     "patrol_a1": Patrol,
+    "problem_a1": Problem,
+    "problem_photo_a1": ProblemPhoto,
 }
 
 # A harmless change for each registry endpoint (features take properties, plain records their fields).
@@ -97,6 +110,7 @@ DETAILS = {
     "env_unit": ("unit_detail", "unit-detail"),
     "street_b_office": ("unit_detail", "unit-detail"),
     "patrol_a1": ("inspections:patrol_detail", "patrol-detail"),
+    "problem_a1": ("problems:problem_detail", "problem-detail"),
 }
 
 
@@ -104,8 +118,33 @@ def patrol_in(world):
     return PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
 
 
+def jpeg(name="photo.jpg"):
+    image = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+    image.seek(0)
+    image.name = name
+    return image
+
+
+def problem_in(world):
+    """A problem registered on segment A1 by the public (no reporter: seen through the segment only)."""
+    return problems.register_problem(
+        source=ProblemSource.PUBLIC,
+        segment=world.segment_a1,
+        category="dumping",
+        description="Heap",
+        photos=[jpeg("before.jpg")],
+    )
+
+
 def object_of(world, obj):
-    return patrol_in(world) if obj == "patrol_a1" else getattr(world, obj)
+    if obj == "patrol_a1":
+        return patrol_in(world)
+    if obj == "problem_a1":
+        return problem_in(world)
+    if obj == "problem_photo_a1":
+        return problem_in(world).photos.get()
+    return getattr(world, obj)
 
 
 def expected_status(persona, obj, action):
@@ -133,7 +172,7 @@ def test_an_unknown_action_is_a_programming_error(world):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("obj", sorted(set(MODELS) - {"patrol_a1"}))
+@pytest.mark.parametrize("obj", sorted(set(MODELS) - {"patrol_a1", "problem_a1", "problem_photo_a1"}))
 def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     endpoint = DETAILS[obj][1]
@@ -198,7 +237,7 @@ def test_every_list_answers_every_signed_in_persona(client, world, persona):
 def test_detail_is_200_in_scope_and_404_outside(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     page, endpoint = DETAILS[obj]
-    pk = getattr(world, obj).pk if obj != "patrol_a1" else patrol_in(world).pk
+    pk = object_of(world, obj).pk
     expected = 200 if persona in VISIBLE[obj] else 404
     assert client.get(reverse(page, args=[pk])).status_code == expected
     assert client.get(reverse(endpoint, args=[pk])).status_code == expected
@@ -340,3 +379,119 @@ def test_anonymous_visitors_sign_in_before_the_projects(client, projects_world):
         assert client.get(reverse(name)).status_code == 302
     for name in PROJECT_LIST_ENDPOINTS:
         assert client.get(reverse(name)).status_code == 401
+
+
+# --- The problem workflow: every transition, for every persona, on the API and on the page ---------------
+
+# transition -> the personas who may make it on problem A1 in a state it starts from (after the
+# preparation below: assigned by the district chief to the village chief of A1).
+MAY = {
+    "assign": {"admin", "chief_district", "street_a", "chief_a1"},
+    "merge": {"admin", "chief_district", "street_a", "chief_a1"},
+    "close": {"admin", "chief_district", "street_a", "chief_a1"},
+    "escalate": {"admin", "chief_district", "street_a", "chief_a1"},
+    "accept": {"chief_a1"},
+    "send_back": {"chief_a1"},
+    "complete": {"chief_a1"},
+    "verify": {"admin", "chief_district"},
+    "reject": {"admin", "chief_district"},
+    "archive": {"admin", "chief_district"},
+    "urge": {"admin", "official", "chief_district", "street_a"},
+}
+
+
+def prepared(world, name):
+    """Problem A1 in a state ``name`` starts from, and the body that makes it."""
+    users = world.users
+    problem = problem_in(world)
+    body = {
+        "assign": {"assignee_unit": world.env_unit.pk},
+        "merge": {"duplicate_of": problem_in(world).pk},
+        "close": {"close_reason": "unable", "note": "Needs a dam"},
+        "escalate": {"reason": "Up"},
+        "send_back": {"reason": "Not ours"},
+        "complete": {"note": "Done", "photos": [jpeg()]},
+        "reject": {"reason": "Still there"},
+    }.get(name, {})
+    steps = {
+        "accept": 1,
+        "send_back": 1,
+        "complete": 2,
+        "urge": 2,
+        "verify": 3,
+        "reject": 3,
+        "archive": 4,
+    }.get(name, 0)
+    if steps >= 1:
+        problem = problems.assign(problem, users.chief_district, assignee_chief=users.chief_a1)
+    if steps >= 2:
+        problem = problems.accept(problem, users.chief_a1)
+    if steps >= 3:
+        problem = problems.complete(problem, users.chief_a1, note="Done", photos=[jpeg()])
+    if steps >= 4:
+        problem = problems.verify(problem, users.chief_district)
+    return problem, body
+
+
+def test_the_matrix_names_every_transition():
+    assert set(MAY) == set(problems.SERVICES)
+
+
+def _expected(persona, name):
+    if persona not in VISIBLE["problem_a1"]:
+        return 404
+    return 200 if persona in MAY[name] else 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MAY))
+def test_every_transition_answers_by_the_workflows_roles_on_the_api(client, world, persona, name):
+    problem, body = prepared(world, name)
+    user = getattr(world.users, persona)
+    assert Problem.objects.restrict(user, name).filter(pk=problem.pk).exists() == (persona in MAY[name])
+    events = problem.events.count()
+    client.force_login(user)
+    address = reverse(f"problem-{name.replace('_', '-')}", args=[problem.pk])
+    if "photos" in body:
+        response = client.post(address, body)
+    else:
+        response = client.post(address, body, content_type="application/json")
+    expected = _expected(persona, name)
+    assert response.status_code == expected, response.content
+    assert problem.events.count() == events + (expected == 200)
+    if expected == 403:
+        assert response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MAY))
+def test_every_transition_answers_by_the_workflows_roles_on_the_page(client, world, persona, name):
+    problem, body = prepared(world, name)
+    if "assignee_unit" in body:
+        body = {**body, "due": ""}
+    client.force_login(getattr(world.users, persona))
+    page = client.get(reverse("problems:problem_detail", args=[problem.pk]))
+    offered = page.status_code == 200 and f'data-transition="{name}"' in page.content.decode()
+    assert offered == (persona in MAY[name])
+    response = client.post(reverse("problems:problem_transition", args=[problem.pk, name]), body)
+    expected = {200: 302}.get(_expected(persona, name), _expected(persona, name))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_problem_photos_are_served_by_the_problems_view_scope(client, world, persona):
+    photo = object_of(world, "problem_photo_a1")
+    client.force_login(getattr(world.users, persona))
+    response = client.get(reverse("problems:problem_photo", args=[photo.pk]))
+    assert response.status_code == (200 if persona in VISIBLE["problem_photo_a1"] else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_anyone_signed_in_registers_problems_on_the_segments_they_see(client, world, persona):
+    client.force_login(getattr(world.users, persona))
+    response = client.post(
+        reverse("problem-list"),
+        {"source": "hotline", "segment": world.segment_a1.pk, "category": "bank", "description": "Heap"},
+        content_type="application/json",
+    )
+    assert response.status_code == (201 if persona in VISIBLE["segment_a1"] else 400)

@@ -7,6 +7,7 @@ and 21 to the end of the month.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -135,3 +136,33 @@ def elapsed_share(period, day):
     total = (period.end_date - period.start_date).days
     done = min(max((day - period.start_date).days + 1, 0), total)
     return Decimal(done) / Decimal(total)
+
+
+# --- Working days --------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def is_working_day(day):
+    """Whether a local calendar day is a working day in mainland China: Monday to Friday, less the
+    State Council's public holidays, plus the weekend days worked in their place (调休), as the
+    ``chinese_calendar`` package publishes them each year. For a year it has no schedule for yet (it
+    is published each November), Monday to Friday."""
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def working_days_after(moment, days):
+    """The end (the next local midnight) of the ``days``-th working day after the day of ``moment``:
+    something registered on a Friday with 5 working days is due at the end of the next Friday, or
+    later when a holiday falls between."""
+    day = local_date(moment) if isinstance(moment, datetime.datetime) else moment
+    counted = 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return _local_midnight(day + datetime.timedelta(days=1))

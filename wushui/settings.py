@@ -278,9 +278,13 @@ SPECTACULAR_SETTINGS = {
     # Names for enums that several components share (a test keeps the schema free of warnings).
     "ENUM_NAME_OVERRIDES": {
         "PatrolSourceEnum": "inspections.choices.PatrolSource.choices",
+        "FindingCategoryEnum": "inspections.choices.FindingCategory.choices",
+        "ProblemCategoryEnum": "inspections.choices.ProblemCategory.choices",
+        "ProblemSourceEnum": "inspections.choices.ProblemSource.choices",
+        "StaffProblemSourceEnum": "inspections.choices.ProblemSource.REGISTERED_BY_STAFF",
+        "ProblemStatusEnum": "inspections.choices.ProblemStatus.choices",
         "GeoJSONFeatureTypeEnum": ["Feature"],
         "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
-        "FindingCategoryEnum": "inspections.choices.FindingCategory.choices",
         "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
     },
 }

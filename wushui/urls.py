@@ -16,6 +16,7 @@ urlpatterns = [
     path("rivers/", include("rivers.urls")),
     path("patrols/", include("inspections.urls")),
     path("projects/", include("projects.urls")),
+    path("problems/", include("inspections.problem_urls")),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("admin/", admin.site.urls),

@@ -1,7 +1,7 @@
 import json
 
-from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,11 +9,10 @@ from rest_framework_gis.fields import GeometryField
 
 from inspections.choices import FindingCategory, PatrolSource
 from inspections.models import Finding, Patrol, PatrolPhoto
+from inspections.photos import check_photo
 from inspections.services import FindingInput
 from inspections.tracks import reason_message, track_from_geojson, track_from_gpx
 from wushui.geo import validate_geometry
-
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 @extend_schema_field(
@@ -168,19 +167,10 @@ class PatrolPhotoSerializer(serializers.ModelSerializer):
         read_only_fields = ["width", "height", "uploaded_at"]
 
     def validate_image(self, image):
-        if image.size > settings.PATROL_PHOTO_MAX_BYTES:
-            raise serializers.ValidationError(
-                _("The photo is larger than %(max)s MB.") % {"max": settings.PATROL_PHOTO_MAX_BYTES // (1024 * 1024)}
-            )
-        if getattr(image, "image", None) is None or image.image.format not in PHOTO_FORMATS:
-            raise serializers.ValidationError(_("Send a JPEG, PNG or WebP photo."))
-        width, height = image.image.size
-        if width * height > settings.PATROL_PHOTO_MAX_PIXELS:
-            # A small file can decode to gigabytes (a decompression bomb); phones send 1600 px.
-            raise serializers.ValidationError(
-                _("The photo has %(pixels)s megapixels; at most %(max)s are accepted.")
-                % {"pixels": round(width * height / 1e6), "max": settings.PATROL_PHOTO_MAX_PIXELS // 1_000_000}
-            )
+        try:
+            check_photo(image)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
         return image
 
     def to_representation(self, photo):

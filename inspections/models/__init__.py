@@ -1,7 +1,13 @@
 """Patrols and their rules (``patrols``, ``rules``) and the problems they raise (``problems``)."""
 
 from inspections.models.patrols import Finding, Patrol, PatrolPhoto, PatrolQuerySet
-from inspections.models.problems import Problem, ProblemQuerySet
+from inspections.models.problems import (
+    Problem,
+    ProblemDeadlineRule,
+    ProblemEvent,
+    ProblemPhoto,
+    ProblemQuerySet,
+)
 from inspections.models.rules import PatrolFrequency, PatrolRuleSet
 
 __all__ = [
@@ -12,5 +18,8 @@ __all__ = [
     "PatrolQuerySet",
     "PatrolRuleSet",
     "Problem",
+    "ProblemDeadlineRule",
+    "ProblemEvent",
+    "ProblemPhoto",
     "ProblemQuerySet",
 ]

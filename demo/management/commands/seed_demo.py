@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from demo import geography
-from inspections.demo import seed_patrols
+from inspections.demo import seed_patrols, seed_problems
 from inspections.models import Patrol, Problem
 from projects.demo import seed_projects
 from projects.models import Enterprise, ProgressReport, Project, ResponsibilityTask
@@ -95,6 +95,7 @@ class Command(BaseCommand):
                 seeder.run()
                 new_patrols = seed_patrols(seed)
                 seed_projects(seed)
+                seed_problems()
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
