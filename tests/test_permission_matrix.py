@@ -13,7 +13,7 @@ from django.urls import reverse
 from PIL import Image
 
 from inspections.models import Patrol, PatrolPhoto
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
 from tests.factories import PatrolFactory
 from wushui.models import Region, Unit
 from wushui.scoping import CHANGE, VIEW
@@ -29,6 +29,7 @@ LIST_PAGES = [
     "inspections:patrol_list",
     "inspections:compliance",
     "inspections:patrol_record",
+    "rivers:signboard_list",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -57,6 +58,7 @@ VISIBLE = {
     "env_unit": set(PERSONAS),
     "street_b_office": {"admin", "official", "department", "chief_district", "street_b"},
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "signboard_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
@@ -75,7 +77,10 @@ MODELS = {
     "env_unit": Unit,
     "street_b_office": Unit,
     "patrol_a1": Patrol,
+    "signboard_a1": Signboard,
 }
+# Objects with pages but no API of their own.
+WITHOUT_API = {"patrol_a1", "signboard_a1"}
 
 # A harmless change for each registry endpoint (features take properties, plain records their fields).
 PATCHES = {
@@ -104,8 +109,18 @@ def patrol_in(world):
     return PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
 
 
+def signboard_in(world):
+    return Signboard.objects.get_or_create(
+        segment=world.segment_a1, defaults={"supervision_hotline": "12345", "duties": "Patrol", "goals": "Clean"}
+    )[0]
+
+
 def object_of(world, obj):
-    return patrol_in(world) if obj == "patrol_a1" else getattr(world, obj)
+    if obj == "patrol_a1":
+        return patrol_in(world)
+    if obj == "signboard_a1":
+        return signboard_in(world)
+    return getattr(world, obj)
 
 
 def expected_status(persona, obj, action):
@@ -133,7 +148,7 @@ def test_an_unknown_action_is_a_programming_error(world):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("obj", sorted(set(MODELS) - {"patrol_a1"}))
+@pytest.mark.parametrize("obj", sorted(set(MODELS) - WITHOUT_API))
 def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     endpoint = DETAILS[obj][1]
@@ -246,3 +261,28 @@ def test_a_refused_change_reveals_nothing_about_existence(client, world):
     second = client.patch(missing, body, content_type="application/json")
     assert first.status_code == second.status_code == 404
     assert first.json() == second.json()
+
+
+SIGNBOARD_PAGES = [
+    ("rivers:signboard_detail", {}),
+    ("rivers:signboard_print", {}),
+    ("rivers:signboard_qr", {"kind": "png"}),
+    ("rivers:signboard_qr", {"kind": "svg"}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_signboard_pages_and_codes_answer_by_the_view_scope(client, world, persona):
+    board = signboard_in(world)
+    client.force_login(getattr(world.users, persona))
+    expected = 200 if persona in VISIBLE["signboard_a1"] else 404
+    for name, kwargs in SIGNBOARD_PAGES:
+        assert client.get(reverse(name, kwargs={"pk": board.pk, **kwargs})).status_code == expected, name
+
+
+def test_anonymous_visitors_see_no_staff_signboard_page(client, world):
+    board = signboard_in(world)
+    for name, kwargs in SIGNBOARD_PAGES:
+        response = client.get(reverse(name, kwargs={"pk": board.pk, **kwargs}))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login"))

@@ -1,11 +1,14 @@
-"""Patrols and their rules (``patrols``, ``rules``) and the problems they raise (``problems``)."""
+"""Patrols and their rules (``patrols``, ``rules``), the problems they raise (``problems``), and what a
+report from the public adds to its problem (``public``)."""
 
 from inspections.models.patrols import Finding, Patrol, PatrolPhoto, PatrolQuerySet
 from inspections.models.problems import Problem, ProblemQuerySet
+from inspections.models.public import Open311Client, PublicPhoto, PublicReport, PublicReportQuerySet
 from inspections.models.rules import PatrolFrequency, PatrolRuleSet
 
 __all__ = [
     "Finding",
+    "Open311Client",
     "Patrol",
     "PatrolFrequency",
     "PatrolPhoto",
@@ -13,4 +16,7 @@ __all__ = [
     "PatrolRuleSet",
     "Problem",
     "ProblemQuerySet",
+    "PublicPhoto",
+    "PublicReport",
+    "PublicReportQuerySet",
 ]

@@ -10,6 +10,11 @@ from wushui.scoping import EVERYTHING, NOTHING, VIEW, ScopedQuerySet, administer
 
 
 class ProblemQuerySet(ScopedQuerySet):
+    # What a public page (a signboard's, the reporter's status page, Open311) may show of any problem:
+    # never its description (a patrol's notes are internal, a reporter's text may name people), its
+    # reporter, or anything the workflow adds unless it is named here.
+    PUBLIC_FIELDS = ("pk", "segment_id", "category", "source", "status", "location", "created_at")
+
     def scope_q(self, user, action):
         if action == VIEW:
             return Q(reported_by=user) | Q(segment_id__in=visible_segment_ids(user))
