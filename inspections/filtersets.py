@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Patrol
+from inspections.models import Patrol, PublicReport
 from rivers.filtersets import chiefs_in_scope
 from wushui import periods
 from wushui.choices import Tier
@@ -41,3 +41,14 @@ class PatrolFilterSet(django_filters.FilterSet):
     class Meta:
         model = Patrol
         fields = ["region", "tier", "chief", "segment", "date_from", "date_until", "is_valid"]
+
+
+class PublicReportFilterSet(django_filters.FilterSet):
+    region = RegionTreeFilter(field_name="problem__segment__region", label=_("Street / village"))
+    date_from = LocalDateFilter(field_name="created_at", label=_("From"))
+    date_until = LocalDateFilter(field_name="created_at", until=True, label=_("Until"))
+    rated = StrictBooleanFilter(field_name="rated_at", lookup_expr="isnull", exclude=True, label=_("Rated"))
+
+    class Meta:
+        model = PublicReport
+        fields = ["region", "date_from", "date_until", "rated"]

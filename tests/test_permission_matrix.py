@@ -9,10 +9,13 @@ to sign in (pages) or get 401 (API).
 import io
 
 import pytest
+from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from inspections.models import Patrol, PatrolPhoto
+from inspections.models import Patrol, PatrolPhoto, PublicReport
+from inspections.public import add_public_photo, submit_public_report
 from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
 from tests.factories import PatrolFactory
 from wushui.models import Region, Unit
@@ -30,6 +33,7 @@ LIST_PAGES = [
     "inspections:compliance",
     "inspections:patrol_record",
     "rivers:signboard_list",
+    "inspections:publicreport_list",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -59,12 +63,16 @@ VISIBLE = {
     "street_b_office": {"admin", "official", "department", "chief_district", "street_b"},
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "signboard_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "publicreport_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
 # is its chief's own record.
 CHANGEABLE = {obj: {"admin"} for obj in VISIBLE}
 CHANGEABLE["patrol_a1"] = {"chief_a1"}
+# A public report is changed (and its reporter's contact read) by those who handle its problem: the
+# problem's own change scope, district administrators until the workflow says more.
+CHANGEABLE["publicreport_a1"] = {"admin"}
 
 MODELS = {
     "river": WaterBody,
@@ -78,9 +86,10 @@ MODELS = {
     "street_b_office": Unit,
     "patrol_a1": Patrol,
     "signboard_a1": Signboard,
+    "publicreport_a1": PublicReport,
 }
 # Objects with pages but no API of their own.
-WITHOUT_API = {"patrol_a1", "signboard_a1"}
+WITHOUT_API = {"patrol_a1", "signboard_a1", "publicreport_a1"}
 
 # A harmless change for each registry endpoint (features take properties, plain records their fields).
 PATCHES = {
@@ -109,6 +118,22 @@ def patrol_in(world):
     return PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
 
 
+def public_report_in(world):
+    report = PublicReport.objects.filter(problem__segment=world.segment_a1).first()
+    if report is None:
+        report, _created = submit_public_report(
+            segment=world.segment_a1,
+            category="bank",
+            description="Rubbish on the bank",
+            location=Point(120.78, 27.9105, srid=4326),
+            contact_phone="13700001111",
+        )
+        image = io.BytesIO()
+        Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+        add_public_photo(report, image=SimpleUploadedFile("p.jpg", image.getvalue()))
+    return report
+
+
 def signboard_in(world):
     return Signboard.objects.get_or_create(
         segment=world.segment_a1, defaults={"supervision_hotline": "12345", "duties": "Patrol", "goals": "Clean"}
@@ -120,6 +145,8 @@ def object_of(world, obj):
         return patrol_in(world)
     if obj == "signboard_a1":
         return signboard_in(world)
+    if obj == "publicreport_a1":
+        return public_report_in(world)
     return getattr(world, obj)
 
 
@@ -285,4 +312,31 @@ def test_anonymous_visitors_see_no_staff_signboard_page(client, world):
     for name, kwargs in SIGNBOARD_PAGES:
         response = client.get(reverse(name, kwargs={"pk": board.pk, **kwargs}))
         assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_public_report_is_seen_with_its_problem_and_its_contact_by_the_handlers_only(client, world, persona):
+    report = public_report_in(world)
+    client.force_login(getattr(world.users, persona))
+    expected = 200 if persona in VISIBLE["publicreport_a1"] else 404
+    detail = client.get(reverse("inspections:publicreport_detail", args=[report.pk]))
+    assert detail.status_code == expected
+    photo = report.photos.get()
+    assert client.get(reverse("inspections:public_photo", args=[photo.pk])).status_code == expected
+    listing = client.get(reverse("inspections:publicreport_list")).content.decode()
+    shows_contact = persona in CHANGEABLE["publicreport_a1"]
+    assert ("13700001111" in listing) == shows_contact, "the list shows the contact to the handlers only"
+    if expected == 200:
+        assert ("13700001111" in detail.content.decode()) == shows_contact
+
+
+def test_anonymous_visitors_see_no_staff_public_report_page(client, world):
+    report = public_report_in(world)
+    for url in [
+        reverse("inspections:publicreport_detail", args=[report.pk]),
+        reverse("inspections:public_photo", args=[report.photos.get().pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login"))

@@ -72,7 +72,7 @@ function locate() {
       const { longitude, latitude, accuracy } = position.coords;
       setPin(longitude, latitude, text("pin_gps", { accuracy: Math.round(accuracy) }));
       if (state.map) {
-        state.map.setView([latitude, longitude], Math.max(state.map.getZoom(), 16));
+        state.map.setView([latitude, longitude], Math.max(state.map.getZoom(), 16), { animate: false });
       }
     },
     () => notice(text("gps_failed"), true),

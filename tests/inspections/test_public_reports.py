@@ -486,3 +486,20 @@ def test_a_photo_over_our_pixel_limit_but_under_pillows_is_refused_before_decodi
     response = post_photo(client, report, buffer.getvalue(), file={"name": "big.png", "content_type": "image/png"})
     assert response.status_code == 400
     assert "has 1 megapixels" in response.json()["error"]["fields"]["image"][0]
+
+
+@pytest.mark.parametrize("reports", [1, 12])
+def test_the_staff_list_costs_the_same_whatever_the_number_of_reports(
+    client, world, board, reports, django_assert_max_num_queries
+):
+    for index in range(reports):
+        report = public.submit_public_report(
+            segment=world.segment_a1, category="bank", description=f"Report {index}", location=Point(*ON_A1, srid=4326)
+        )[0]
+        close(report)
+        public.rate_report(report, rating=3)
+    client.force_login(world.users.admin)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("inspections:publicreport_list"))
+    assert len(response.context["rows"]) == reports
+    assert response.context["satisfaction"][0].ratings == reports
