@@ -340,3 +340,24 @@ def test_anonymous_visitors_see_no_staff_public_report_page(client, world):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_public_pages_answer_anonymous_visitors(client, world):
+    """The signboard's page and what follows from it need no sign-in, and show no staff navigation."""
+    board = signboard_in(world)
+    report = public_report_in(world)
+    pages = [
+        reverse("public:segment", args=[board.public_code]),
+        reverse("public:problem", args=[report.problem_id]),
+        reverse("public:track"),
+        reverse("public:report_status", args=[report.tracking_code]),
+        reverse("public:report_photo", args=[report.tracking_code, report.photos.get().pk]),
+        reverse("public:nearby") + "?lon=120.78&lat=27.9105",
+        reverse("open311:services", args=["json"]),
+        reverse("open311:requests", args=["xml"]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if not response.streaming:
+            assert reverse("inspections:publicreport_list") not in response.content.decode(), url
