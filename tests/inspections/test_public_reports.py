@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -503,3 +504,38 @@ def test_the_staff_list_costs_the_same_whatever_the_number_of_reports(
         response = client.get(reverse("inspections:publicreport_list"))
     assert len(response.context["rows"]) == reports
     assert response.context["satisfaction"][0].ratings == reports
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_four_copies_of_a_report_arriving_at_once_make_one_problem(world, board):
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(4)
+    token = uuid.uuid4()
+    results = []
+
+    def send():
+        try:
+            barrier.wait()
+            report, created = public.submit_public_report(
+                segment=world.segment_a1,
+                category="bank",
+                description="Same heap",
+                location=Point(*ON_A1, srid=4326),
+                client_token=token,
+            )
+            results.append((report.pk, created))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created for _pk, created in results) == [False, False, False, True]
+    assert len({pk for pk, _created in results}) == 1
+    assert Problem.objects.count() == PublicReport.objects.count() == 1
