@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.contrib.gis.geos import Point
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
