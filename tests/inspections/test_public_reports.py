@@ -539,3 +539,21 @@ def test_four_copies_of_a_report_arriving_at_once_make_one_problem(world, board)
     assert sorted(created for _pk, created in results) == [False, False, False, True]
     assert len({pk for pk, _created in results}) == 1
     assert Problem.objects.count() == PublicReport.objects.count() == 1
+
+
+def test_the_page_preloads_every_module_its_script_imports(client, world, board):
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    from tests.modules import imported_modules
+
+    page = client.get(reverse("public:segment", args=[board.public_code])).content.decode()
+    [entry] = re.findall(r'<script type="module" src="([^"]+)"', page)
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', page))
+
+    def source(url):
+        with open(finders.find(url.removeprefix(settings.STATIC_URL)), encoding="utf-8") as module:
+            return module.read()
+
+    assert imported_modules(entry, source) == preloaded
