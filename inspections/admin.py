@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from inspections.models import (
     Finding,
+    Open311Client,
     Patrol,
     PatrolFrequency,
     PatrolPhoto,
@@ -10,6 +13,7 @@ from inspections.models import (
     Problem,
     ProblemDeadlineRule,
     ProblemEvent,
+    PublicReport,
 )
 
 
@@ -106,6 +110,46 @@ class ProblemAdmin(LeafletGeoAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PublicReport)
+class PublicReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "tracking_code", "problem", "via", "rating"]
+    list_filter = ["via", "rating"]
+    search_fields = ["tracking_code"]
+    list_select_related = ["problem__segment"]
+    readonly_fields = ["problem", "tracking_code", "client_token", "via", "open311_client", "rated_at", "created_at"]
+
+
+@admin.register(Open311Client)
+class Open311ClientAdmin(admin.ModelAdmin):
+    """Keys for Open311 clients: a key is shown once, when it is issued; only its digest is kept."""
+
+    list_display = ["name", "key_prefix", "is_active", "created_at", "last_used_at"]
+    readonly_fields = ["key_prefix", "created_at", "last_used_at"]
+    fields = ["name", "is_active", "key_prefix", "created_at", "last_used_at"]
+    actions = ["issue_new_keys"]
+
+    def save_model(self, request, obj, form, change):
+        key = None if change else obj.issue_key()
+        super().save_model(request, obj, form, change)
+        if key:
+            self.show_key(request, obj, key)
+
+    def show_key(self, request, client, key):
+        self.message_user(
+            request,
+            gettext("The api_key of %(client)s is %(key)s — copy it now: it is not shown again.")
+            % {"client": client, "key": key},
+            messages.WARNING,
+        )
+
+    @admin.action(description=_("Issue new keys (the old ones stop working)"))
+    def issue_new_keys(self, request, queryset):
+        for client in queryset:
+            key = client.issue_key()
+            client.save(update_fields=["key_prefix", "key_digest"])
+            self.show_key(request, client, key)
 
 
 @admin.register(ProblemDeadlineRule)

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from inspections.choices import ProblemCategory, ProblemLevel, ProblemSource, ProblemStatus, ProblemUrgency
-from inspections.models import Patrol, Problem
+from inspections.models import Patrol, Problem, PublicReport
 from inspections.models.problems import overdue_q
 from rivers.filtersets import chiefs_in_scope
 from wushui import periods
@@ -78,3 +78,14 @@ class ProblemFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+class PublicReportFilterSet(django_filters.FilterSet):
+    region = RegionTreeFilter(field_name="problem__segment__region", label=_("Street / village"))
+    date_from = LocalDateFilter(field_name="created_at", label=_("From"))
+    date_until = LocalDateFilter(field_name="created_at", until=True, label=_("Until"))
+    rated = StrictBooleanFilter(field_name="rated_at", lookup_expr="isnull", exclude=True, label=_("Rated"))
+
+    class Meta:
+        model = PublicReport
+        fields = ["region", "date_from", "date_until", "rated"]

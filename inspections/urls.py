@@ -12,4 +12,7 @@ urlpatterns = [
     path("record/sw.js", views.RecorderServiceWorkerView.as_view(), name="recorder_service_worker"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("photos/<int:pk>/", views.PatrolPhotoFileView.as_view(), name="patrol_photo"),
+    path("public-reports/", views.PublicReportListView.as_view(), name="publicreport_list"),
+    path("public-reports/<int:pk>/", views.PublicReportDetailView.as_view(), name="publicreport_detail"),
+    path("public-reports/photos/<int:pk>/", views.PublicPhotoFileView.as_view(), name="public_photo"),
 ]

@@ -6,17 +6,17 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from inspections import compliance
+from inspections import compliance, public
 from inspections.choices import FindingCategory
-from inspections.filtersets import PatrolFilterSet
-from inspections.models import Patrol, PatrolPhoto, PatrolRuleSet
+from inspections.filtersets import PatrolFilterSet, PublicReportFilterSet
+from inspections.models import Patrol, PatrolPhoto, PatrolRuleSet, PublicPhoto, PublicReport
 from inspections.models.patrols import RECENT_FIRST
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
 from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedMixin
+from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedListView, ScopedMixin
 from wushui.maps import feature
-from wushui.scoping import VIEW, get_in_scope
+from wushui.scoping import CHANGE, VIEW, get_in_scope
 
 
 class PatrolListView(ScopedKeysetListView):
@@ -166,3 +166,69 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         if context["report"] is None:
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
+
+
+class PublicReportListView(ScopedListView):
+    """Reports from the public in the user's scope, newest first, with the satisfaction per street; the
+    reporter's contact only on the rows the user handles."""
+
+    model = PublicReport
+    filterset_class = PublicReportFilterSet
+    template_name = "inspections/publicreport_list.html"
+
+    def get_base_queryset(self):
+        return PublicReport.objects.select_related("problem__segment__water_body", "problem__segment__region").defer(
+            "problem__location",
+            "problem__segment__geometry",
+            "problem__segment__water_body__geometry",
+            "problem__segment__region__boundary",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rows = list(context["object_list"])
+        handled = set(
+            PublicReport.objects.restrict(user, CHANGE)
+            .filter(pk__in=[row.pk for row in rows])
+            .values_list("pk", flat=True)
+        )
+        for row in rows:
+            row.shows_contact = row.pk in handled
+            row.public_status = public.public_status(row.problem.status)
+        context["rows"] = rows
+        context["satisfaction"] = public.satisfaction_by_street(user)
+        return context
+
+
+class PublicReportDetailView(ScopedDetailView):
+    """A public report as its handlers see it: the problem, the photos, the rating, and the reporter's
+    contact to those who may change (handle) the problem; for everybody else in scope, without it."""
+
+    model = PublicReport
+    template_name = "inspections/publicreport_detail.html"
+
+    def get_base_queryset(self):
+        return PublicReport.objects.select_related("problem__segment__water_body", "problem__segment__region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        context["shows_contact"] = (
+            PublicReport.objects.restrict(self.request.user, CHANGE).filter(pk=report.pk).exists()
+        )
+        context["photos"] = list(report.photos.all())
+        context["public_status"] = public.public_status(report.problem.status)
+        features = segment_features([report.problem.segment])
+        if report.problem.location:
+            features["features"].append(feature(report.problem.location, name=str(report), colour="red"))
+        context["map_features"] = features
+        return context
+
+
+class PublicPhotoFileView(ScopedMixin, View):
+    """A public report's photo (stored without EXIF), to those who see its problem."""
+
+    def get(self, request, pk):
+        photo = get_in_scope(PublicPhoto.objects.all(), request.user, VIEW, pk=pk)
+        return private_file_response(photo.image)

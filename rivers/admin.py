@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
+from rivers.services import create_missing_signboards
 
 
 class SegmentInline(admin.TabularInline):
@@ -41,6 +44,12 @@ class SegmentAdmin(LeafletGeoAdmin):
     autocomplete_fields = ["water_body", "region"]
     readonly_fields = ["length_m"]
     inlines = [ChiefAppointmentInline]
+    actions = ["create_signboards"]
+
+    @admin.action(description=_("Create signboards for the selected segments that have none"))
+    def create_signboards(self, request, queryset):
+        created = create_missing_signboards(queryset)
+        self.message_user(request, gettext("%(count)s signboards created.") % {"count": created})
 
 
 @admin.register(ChiefAppointment)
@@ -50,3 +59,24 @@ class ChiefAppointmentAdmin(admin.ModelAdmin):
     search_fields = ["chief__name", "segment__name", "post"]
     list_select_related = ["chief", "segment"]
     autocomplete_fields = ["chief", "segment"]
+
+
+@admin.register(Signboard)
+class SignboardAdmin(LeafletGeoAdmin):
+    """Boards are kept by the registry administrators; the public code is made once and never edited,
+    since printed boards carry it."""
+
+    list_display = ["segment", "public_code", "supervision_hotline", "updated_at"]
+    search_fields = ["segment__code", "segment__name", "segment__water_body__name", "public_code"]
+    list_select_related = ["segment"]
+    autocomplete_fields = ["segment"]
+    readonly_fields = ["public_code", "created_at", "updated_at"]
+
+    def get_changeform_initial_data(self, request):
+        board = Signboard.for_segment(None)
+        return {
+            **super().get_changeform_initial_data(request),
+            "supervision_hotline": board.supervision_hotline,
+            "duties": board.duties,
+            "goals": board.goals,
+        }

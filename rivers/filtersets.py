@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from rivers.choices import ChiefRole, WaterBodyKind, WaterClass
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
 from wushui.choices import Tier
 from wushui.filtersets import IdFilter, RegionTreeFilter, SearchFilterSet, StrictBooleanFilter
 from wushui.models import Region, User
@@ -92,3 +92,12 @@ class ChiefAppointmentFilterSet(SearchFilterSet):
     class Meta:
         model = ChiefAppointment
         fields = ["q", "region", "tier", "role", "segment", "current"]
+
+
+class SignboardFilterSet(SearchFilterSet):
+    search_fields = ("segment__name", "segment__code", "segment__water_body__name", "public_code")
+    region = RegionTreeFilter(field_name="segment__region", label=_("Street / village"))
+
+    class Meta:
+        model = Signboard
+        fields = ["q", "region"]

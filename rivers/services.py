@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from rivers.choices import WaterBodyKind, WaterClass
-from rivers.models import Segment, WaterBody
+from rivers.models import Segment, Signboard, WaterBody
 from rivers.selectors import segments_with_current_chiefs
 from wushui import periods
 from wushui.choices import Tier
@@ -77,3 +77,12 @@ def export_registry(job):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return f"registry-{periods.local_date():%Y%m%d}-{job.pk}.xlsx", buffer.getvalue()
+
+
+def create_missing_signboards(segments):
+    """A signboard (standard duties and goals, the district's hotline) for each of ``segments`` that has
+    none; returns how many were made. One query to find them, one insert."""
+    missing = segments.filter(signboard__isnull=True).values_list("pk", flat=True)
+    boards = [Signboard.for_segment(segment_id) for segment_id in missing]
+    Signboard.objects.bulk_create(boards, batch_size=500)
+    return len(boards)

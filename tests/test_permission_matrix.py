@@ -9,13 +9,16 @@ to sign in (pages) or get 401 (API).
 import io
 
 import pytest
+from django.contrib.gis.geos import Point
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from inspections import problems
 from inspections.choices import ProblemSource
-from inspections.models import Patrol, PatrolPhoto, Problem, ProblemPhoto
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from inspections.models import Patrol, PatrolPhoto, Problem, ProblemPhoto, PublicReport
+from inspections.public import add_public_photo, submit_public_report
+from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
 from tests.factories import PatrolFactory
 from wushui.models import Region, Unit
 from wushui.scoping import CHANGE, VIEW
@@ -34,6 +37,8 @@ LIST_PAGES = [
     "problems:problem_list",
     "problems:my_work",
     "problems:problem_rates",
+    "rivers:signboard_list",
+    "inspections:publicreport_list",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -65,6 +70,8 @@ VISIBLE = {
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "problem_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "problem_photo_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "signboard_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "publicreport_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
@@ -74,6 +81,11 @@ CHANGEABLE["patrol_a1"] = {"chief_a1"}
 # A registered problem of village A1 is moved on by the coordinators of the village level: the office, the
 # district and village chiefs of its segment, the street's official (inspections.workflow.ROLES).
 CHANGEABLE["problem_a1"] = CHANGEABLE["problem_photo_a1"] = {"admin", "chief_district", "street_a", "chief_a1"}
+
+
+# A public report is changed (and its reporter's contact read) by those who handle its problem: the
+# problem's own change scope, district administrators until the workflow says more.
+CHANGEABLE["publicreport_a1"] = {"admin"}
 
 MODELS = {
     "river": WaterBody,
@@ -88,7 +100,11 @@ MODELS = {
     "patrol_a1": Patrol,
     "problem_a1": Problem,
     "problem_photo_a1": ProblemPhoto,
+    "signboard_a1": Signboard,
+    "publicreport_a1": PublicReport,
 }
+# Objects with pages but no API of their own.
+WITHOUT_API = {"patrol_a1", "signboard_a1", "publicreport_a1"}
 
 # A harmless change for each registry endpoint (features take properties, plain records their fields).
 PATCHES = {
@@ -137,6 +153,28 @@ def problem_in(world):
     )
 
 
+def public_report_in(world):
+    report = PublicReport.objects.filter(problem__segment=world.segment_a1).first()
+    if report is None:
+        report, _created = submit_public_report(
+            segment=world.segment_a1,
+            category="bank",
+            description="Rubbish on the bank",
+            location=Point(120.78, 27.9105, srid=4326),
+            contact_phone="13700001111",
+        )
+        image = io.BytesIO()
+        Image.new("RGB", (40, 30), "green").save(image, "JPEG")
+        add_public_photo(report, image=SimpleUploadedFile("p.jpg", image.getvalue()))
+    return report
+
+
+def signboard_in(world):
+    return Signboard.objects.get_or_create(
+        segment=world.segment_a1, defaults={"supervision_hotline": "12345", "duties": "Patrol", "goals": "Clean"}
+    )[0]
+
+
 def object_of(world, obj):
     if obj == "patrol_a1":
         return patrol_in(world)
@@ -144,6 +182,11 @@ def object_of(world, obj):
         return problem_in(world)
     if obj == "problem_photo_a1":
         return problem_in(world).photos.get()
+
+    if obj == "signboard_a1":
+        return signboard_in(world)
+    if obj == "publicreport_a1":
+        return public_report_in(world)
     return getattr(world, obj)
 
 
@@ -173,6 +216,7 @@ def test_an_unknown_action_is_a_programming_error(world):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("obj", sorted(set(MODELS) - {"patrol_a1", "problem_a1", "problem_photo_a1"}))
+@pytest.mark.parametrize("obj", sorted(set(MODELS) - WITHOUT_API))
 def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     endpoint = DETAILS[obj][1]
@@ -495,3 +539,76 @@ def test_anyone_signed_in_registers_problems_on_the_segments_they_see(client, wo
         content_type="application/json",
     )
     assert response.status_code == (201 if persona in VISIBLE["segment_a1"] else 400)
+
+
+SIGNBOARD_PAGES = [
+    ("rivers:signboard_detail", {}),
+    ("rivers:signboard_print", {}),
+    ("rivers:signboard_qr", {"kind": "png"}),
+    ("rivers:signboard_qr", {"kind": "svg"}),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_signboard_pages_and_codes_answer_by_the_view_scope(client, world, persona):
+    board = signboard_in(world)
+    client.force_login(getattr(world.users, persona))
+    expected = 200 if persona in VISIBLE["signboard_a1"] else 404
+    for name, kwargs in SIGNBOARD_PAGES:
+        assert client.get(reverse(name, kwargs={"pk": board.pk, **kwargs})).status_code == expected, name
+
+
+def test_anonymous_visitors_see_no_staff_signboard_page(client, world):
+    board = signboard_in(world)
+    for name, kwargs in SIGNBOARD_PAGES:
+        response = client.get(reverse(name, kwargs={"pk": board.pk, **kwargs}))
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_public_report_is_seen_with_its_problem_and_its_contact_by_the_handlers_only(client, world, persona):
+    report = public_report_in(world)
+    client.force_login(getattr(world.users, persona))
+    expected = 200 if persona in VISIBLE["publicreport_a1"] else 404
+    detail = client.get(reverse("inspections:publicreport_detail", args=[report.pk]))
+    assert detail.status_code == expected
+    photo = report.photos.get()
+    assert client.get(reverse("inspections:public_photo", args=[photo.pk])).status_code == expected
+    listing = client.get(reverse("inspections:publicreport_list")).content.decode()
+    shows_contact = persona in CHANGEABLE["publicreport_a1"]
+    assert ("13700001111" in listing) == shows_contact, "the list shows the contact to the handlers only"
+    if expected == 200:
+        assert ("13700001111" in detail.content.decode()) == shows_contact
+
+
+def test_anonymous_visitors_see_no_staff_public_report_page(client, world):
+    report = public_report_in(world)
+    for url in [
+        reverse("inspections:publicreport_detail", args=[report.pk]),
+        reverse("inspections:public_photo", args=[report.photos.get().pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_public_pages_answer_anonymous_visitors(client, world):
+    """The signboard's page and what follows from it need no sign-in, and show no staff navigation."""
+    board = signboard_in(world)
+    report = public_report_in(world)
+    pages = [
+        reverse("public:segment", args=[board.public_code]),
+        reverse("public:problem", args=[report.problem_id]),
+        reverse("public:track"),
+        reverse("public:report_status", args=[report.tracking_code]),
+        reverse("public:report_photo", args=[report.tracking_code, report.photos.get().pk]),
+        reverse("public:nearby") + "?lon=120.78&lat=27.9105",
+        reverse("open311:services", args=["json"]),
+        reverse("open311:requests", args=["xml"]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if not response.streaming:
+            assert reverse("inspections:publicreport_list") not in response.content.decode(), url

@@ -36,3 +36,10 @@ def lockout_response(request, original_response=None, credentials=None):
     # The admin's sign-in locks out too; both are answered with the portal's sign-in page.
     context = {"form": AuthenticationForm(request), "next": request.GET.get("next", ""), "lockout_message": message}
     return render(request, "registration/login.html", context, status=LOCKED_OUT_STATUS)
+
+
+def client_address(request):
+    """The client's address behind the TLS proxy: the last entry of X-Forwarded-For, the one our proxy
+    appended (earlier ones are whatever the client claimed)."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.rsplit(",", 1)[-1].strip() or request.META.get("REMOTE_ADDR", "")

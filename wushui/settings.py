@@ -7,6 +7,7 @@ it, servers still refuse the development secret unless DEBUG is on (``wushui/wsg
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -293,6 +294,35 @@ SPECTACULAR_SETTINGS = {
 PATROL_PHOTO_MAX_BYTES = env_int("PATROL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
 PATROL_PHOTO_MAX_PIXELS = env_int("PATROL_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1024)
+
+# Signboards (公示牌) and reports from the public (their QR pages and Open311; docs/architecture.md,
+# "Public reporting and Open311"). Rates are "count/period" (s, m, h, d), counted in the cache by
+# django-ratelimit: shared through Redis when there is one, per process otherwise.
+SUPERVISION_HOTLINE = env_str("SUPERVISION_HOTLINE", "12345")
+# The address the public reaches the portal at (https://…), printed in the boards' QR codes; empty = the
+# address of the request that makes the code (right when staff and the public use the same host).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "").rstrip("/")
+_RATE = r"^[1-9][0-9]*/[1-9]?[0-9]*[smhd]$"
+
+
+def _env_rate(name, default):
+    value = env_str(name, default)
+    if not re.match(_RATE, value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate such as 5/h or 20/10m")
+    return value
+
+
+PUBLIC_REPORT_RATE_CLIENT = _env_rate("PUBLIC_REPORT_RATE_CLIENT", "5/h")
+PUBLIC_REPORT_RATE_SEGMENT = _env_rate("PUBLIC_REPORT_RATE_SEGMENT", "20/h")
+PUBLIC_PHOTO_RATE_CLIENT = _env_rate("PUBLIC_PHOTO_RATE_CLIENT", "30/h")
+OPEN311_RATE_API_KEY = _env_rate("OPEN311_RATE_API_KEY", "300/h")
+PUBLIC_PHOTO_MAX_BYTES = env_int("PUBLIC_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
+PUBLIC_PHOTO_MAX_PIXELS = env_int("PUBLIC_PHOTO_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+PUBLIC_REPORT_MAX_PHOTOS = env_int("PUBLIC_REPORT_MAX_PHOTOS", 4, minimum=1)
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "longwan.wushui")
+if PRODUCTION and env_bool("BEHIND_TLS_PROXY", False):
+    # The client a rate counts is the one the proxy saw (the last address it appended).
+    RATELIMIT_IP_META_KEY = "wushui.security.client_address"
 
 # The cache holds API throttle counts: shared through Redis when there is one, per process otherwise.
 CACHES = {

@@ -17,6 +17,9 @@ urlpatterns = [
     path("patrols/", include("inspections.urls")),
     path("projects/", include("projects.urls")),
     path("problems/", include("inspections.problem_urls")),
+    # The public's pages (signboard QR codes) and Open311 GeoReport v2: no sign-in.
+    path("s/", include("inspections.public_urls")),
+    path("open311/v2/", include("inspections.open311_urls")),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/download/", views.JobDownloadView.as_view(), name="job_download"),
     path("admin/", admin.site.urls),

@@ -1,4 +1,5 @@
-"""Patrols and their rules (``patrols``, ``rules``) and the problems they raise (``problems``)."""
+"""Patrols and their rules (``patrols``, ``rules``), the problems they raise (``problems``), and what a
+report from the public adds to its problem (``public``)."""
 
 from inspections.models.patrols import Finding, Patrol, PatrolPhoto, PatrolQuerySet
 from inspections.models.problems import (
@@ -8,10 +9,12 @@ from inspections.models.problems import (
     ProblemPhoto,
     ProblemQuerySet,
 )
+from inspections.models.public import Open311Client, PublicPhoto, PublicReport, PublicReportQuerySet
 from inspections.models.rules import PatrolFrequency, PatrolRuleSet
 
 __all__ = [
     "Finding",
+    "Open311Client",
     "Patrol",
     "PatrolFrequency",
     "PatrolPhoto",
@@ -22,4 +25,7 @@ __all__ = [
     "ProblemEvent",
     "ProblemPhoto",
     "ProblemQuerySet",
+    "PublicPhoto",
+    "PublicReport",
+    "PublicReportQuerySet",
 ]

@@ -20,6 +20,13 @@ RECENT_FIRST = ("-started_at", "-pk")
 
 
 class PatrolQuerySet(ScopedQuerySet):
+    # A signboard's page counts the segment's patrols; who walked, the track and the findings stay inside.
+    PUBLIC_FIELDS = ("segment_id", "started_at", "is_valid")
+
+    def public_q(self):
+        # Only patrols that count are activity worth showing.
+        return Q(is_valid=True)
+
     def scope_q(self, user, action):
         if action == VIEW:
             return Q(chief=user) | Q(segment_id__in=visible_segment_ids(user))

@@ -43,6 +43,11 @@ class ProblemQuerySet(ScopedQuerySet):
     and ``restrict(user, "assign")`` (any transition's name) those on which they may make that one
     (``inspections.workflow``, where who may do what is kept beside the transition table)."""
 
+    # What a public page (a signboard's, the reporter's status page, Open311) may show of any problem:
+    # never its description (a patrol's notes are internal, a reporter's text may name people), its
+    # reporter, or anything the workflow adds unless it is named here.
+    PUBLIC_FIELDS = ("pk", "segment_id", "category", "source", "status", "location", "created_at")
+
     def restrict(self, user, action=VIEW):
         from inspections import workflow
 

@@ -54,6 +54,11 @@ class SegmentQuerySet(RegistryQuerySet):
     def visible_q(self, user):
         return Q(pk__in=visible_segment_ids(user))
 
+    def public_lines(self):
+        """The published segments' lines (``pk``, ``geometry``), for a public page's map and for placing a
+        public report on its segment. Kept out of ``PUBLIC_FIELDS`` so that public lists stay light."""
+        return self.filter(self.public_q()).values("pk", "geometry")
+
 
 class WaterBodyQuerySet(RegistryQuerySet):
     def visible_q(self, user):

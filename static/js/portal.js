@@ -8,4 +8,10 @@
       select.form.submit();
     }
   });
+  // A button that opens the browser's print dialogue (the signboard sheet).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
 })();

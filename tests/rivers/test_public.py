@@ -2,7 +2,7 @@
 
 import pytest
 
-from inspections.models import Patrol
+from inspections.models import PatrolPhoto
 from rivers.models import ChiefAppointment, ChiefAppointmentQuerySet, Segment, SegmentQuerySet
 
 
@@ -34,4 +34,4 @@ def test_public_chiefs_are_the_current_ones_with_signboard_fields_only(world):
 
 def test_a_queryset_without_published_fields_refuses_to_go_public(world):
     with pytest.raises(TypeError, match="publishes nothing"):
-        Patrol.objects.public()
+        PatrolPhoto.objects.public()

@@ -19,7 +19,8 @@ from inspections.models import Patrol, Problem
 from projects.demo import seed_projects
 from projects.models import Enterprise, ProgressReport, Project, ResponsibilityTask
 from rivers.choices import ChiefRole, WaterBodyKind
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
+from rivers.services import create_missing_signboards
 from wushui import figures
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
 from wushui.geo import to_metric
@@ -111,7 +112,8 @@ class Command(BaseCommand):
             f"Regions: {regions.get(RegionLevel.DISTRICT, 0)} district, {regions.get(RegionLevel.STREET, 0)} streets, "
             f"{regions.get(RegionLevel.VILLAGE, 0)} villages",
             f"Units: {Unit.objects.count()}",
-            f"Water bodies: {WaterBody.objects.count()}; segments: {Segment.objects.count()}",
+            f"Water bodies: {WaterBody.objects.count()}; segments: {Segment.objects.count()}; "
+            f"signboards: {Signboard.objects.count()} ({seeder.signboards} new)",
             f"Current appointments: {tiers.get(Tier.DISTRICT, 0)} district, {tiers.get(Tier.STREET, 0)} street, "
             f"{tiers.get(Tier.VILLAGE, 0)} village tier "
             f"({current.filter(role=ChiefRole.POLICE_CHIEF).count()} of them police chiefs); "
@@ -195,6 +197,8 @@ class Seeder:
         people, appointments = self.plan_people()
         self.users = self.seed_users(people)
         self.seed_appointments(appointments)
+        # A signboard at every segment (idempotent: a segment with a board keeps it and its code).
+        self.signboards = create_missing_signboards(Segment.objects.all())
 
     # --- Places ---------------------------------------------------------------------------------------
 
