@@ -983,30 +983,30 @@ def grow_problems(growth):
     return written
 
 
+# The problem's columns, as _Case names them (its segment is a Segment: written as its id).
+PROBLEM_COLUMNS = (
+    "id", "segment", "street_id", "category", "description", "location", "source", "urgency", "status", "level",
+    "reported_by_id", "created_at", "assignee_unit_id", "assignee_chief_id", "assigned_by_id", "assigned_at",
+    "response_due", "completion_due", "responded_at", "completed_at", "ended_at", "duplicate_of_id",
+    "close_reason", "urge_count", "version",
+)  # fmt: skip
+
+
 def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
     from inspections.models import ProblemEvent, ProblemPhoto
 
     problems, events, photos = [], [], []
     for case in cases:
         problems.append(
-            Problem(
-                pk=case.id, segment_id=case.segment.pk, street_id=case.street_id, category=case.category,
-                description=case.description, location=case.location, source=case.source, urgency=case.urgency,
-                status=case.status, level=case.level, reported_by_id=case.reported_by_id, created_at=case.created_at,
-                assignee_unit_id=case.assignee_unit_id, assignee_chief_id=case.assignee_chief_id,
-                assigned_by_id=case.assigned_by_id, assigned_at=case.assigned_at, response_due=case.response_due,
-                completion_due=case.completion_due, responded_at=case.responded_at, completed_at=case.completed_at,
-                ended_at=case.ended_at, duplicate_of_id=case.duplicate_of_id, close_reason=case.close_reason,
-                urge_count=case.urge_count, version=case.version,
-            )
-        )  # fmt: skip
+            tuple(case.segment.pk if name == "segment" else getattr(case, name) for name in PROBLEM_COLUMNS)
+        )
         for name, actor_id, at, from_status, to_status, note, details in case.events:
             events.append((next_event, case.id, name, actor_id, at, from_status, to_status, note, details))
             if name == "complete":
                 photos.append((next_photo, case.id, next_event, "after", rng.choice(photo_names), 64, 48, at))
                 next_photo += 1
             next_event += 1
-    Problem.objects.bulk_create(problems)
+    _insert_rows(Problem, ["segment_id" if name == "segment" else name for name in PROBLEM_COLUMNS], problems)
     # Timeline entries and photos are six rows for every problem: written as plain rows, the values
     # prepared as the fields would prepare them, because bulk_create's per-field work took two thirds
     # of the step's time.
@@ -1026,29 +1026,37 @@ def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
 
 def _insert_rows(model, columns, rows, batch=2000):
     """``INSERT`` ``rows`` (tuples in the order of ``columns``) into ``model``'s table, many rows a
-    statement; datetimes prepared as the database backend prepares them, JSON by its field."""
+    statement; values prepared as the fields prepare them for this database (datetimes as the backend
+    stores them, JSON, geometries with their placeholder), without bulk_create's per-row machinery."""
     from django.db import connection
 
     fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
+    compiler = model.objects.all().query.get_compiler(connection=connection)
 
     def preparer(field):
         kind = field.get_internal_type()
         if kind == "DateTimeField":
             return connection.ops.adapt_datetimefield_value
-        if kind == "JSONField":
+        if kind == "JSONField" or hasattr(field, "geom_type"):
             return lambda value: field.get_db_prep_save(value, connection)
         return None
 
     preparers = [preparer(field) for field in fields]
+    geometries = [index for index, field in enumerate(fields) if hasattr(field, "geom_type")]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    plain = ["%s"] * len(columns)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
-            params = []
+            params, placeholders = [], []
             for row in chunk:
-                for prepare, value in zip(preparers, row, strict=True):
+                marks = list(plain)
+                for index in geometries:
+                    marks[index] = fields[index].get_placeholder(row[index], compiler, connection)
+                placeholders.append("(" + ", ".join(marks) + ")")
+                for prepare, mark, value in zip(preparers, marks, row, strict=True):
+                    if mark == "NULL":
+                        continue
                     params.append(value if prepare is None or value is None else prepare(value))
-            placeholders = ", ".join([row_placeholder] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {placeholders}", params)
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join(placeholders)}", params)

@@ -85,6 +85,7 @@ def test_grown_problems_are_ones_the_product_would_have_made(grown, db):
             assert distance <= MAX_DISTANCE_FROM_SEGMENT_M
         assert (problem.status == ProblemStatus.MERGED) == (problem.duplicate_of_id is not None)
         assert (problem.status in ProblemStatus.ENDED) == (problem.ended_at is not None)
+    assert sum(problem.location is not None for problem in sample) > 0.9 * len(sample)
     completions = ProblemEvent.objects.filter(problem__in=grown_problems(), transition="complete").count()
     assert ProblemPhoto.objects.filter(problem__in=grown_problems(), stage="after").count() == completions
     # The assigner verifies: the one who assigned last before the verification.
