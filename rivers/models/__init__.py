@@ -1,6 +1,22 @@
-"""The river registry: water bodies and segments (``registry``), the chiefs appointed to them (``chiefs``)."""
+"""The river registry: water bodies and segments (``registry``), the chiefs appointed to them (``chiefs``),
+water quality (``quality``: stations, samples, alerts, imports, the campaign's deadlines), pollution outlets
+(``outlets``) and 清三河 (``three_rivers``)."""
 
 from rivers.models.chiefs import ChiefAppointment, ChiefAppointmentQuerySet
+from rivers.models.outlets import Outlet, OutletQuerySet
+from rivers.models.quality import (
+    Alert,
+    AlertQuerySet,
+    CampaignDeadline,
+    ImportStatus,
+    Sample,
+    SampleImport,
+    SampleQuerySet,
+    Station,
+    StationQuerySet,
+    domain_scope,
+    manages,
+)
 from rivers.models.registry import (
     REGION_BOUNDARY_TOLERANCE_M,
     Segment,
@@ -10,15 +26,31 @@ from rivers.models.registry import (
     code_validator,
     visible_segment_ids,
 )
+from rivers.models.three_rivers import ThreeRiversQuerySet, ThreeRiversRecord
 
 __all__ = [
     "REGION_BOUNDARY_TOLERANCE_M",
+    "Alert",
+    "AlertQuerySet",
+    "CampaignDeadline",
     "ChiefAppointment",
     "ChiefAppointmentQuerySet",
+    "ImportStatus",
+    "Outlet",
+    "OutletQuerySet",
+    "Sample",
+    "SampleImport",
+    "SampleQuerySet",
     "Segment",
     "SegmentQuerySet",
+    "Station",
+    "StationQuerySet",
+    "ThreeRiversQuerySet",
+    "ThreeRiversRecord",
     "WaterBody",
     "WaterBodyQuerySet",
     "code_validator",
+    "domain_scope",
+    "manages",
     "visible_segment_ids",
 ]

@@ -1,0 +1,166 @@
+"""Storing samples, whatever brought them (a file, an HJ 212 packet, a JSON push, a form): classified by
+the station's rules, stored once per station, source, interval and time, the station's latest class
+kept, and an alert recorded for a sample worse than its target or 劣V.
+
+The problems side (``inspections``, a layer above) turns alerts into problems: it reads
+:func:`untaken_alerts` and marks what it took with :func:`mark_alerts_taken`; nothing here imports it.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from rivers.choices import AlertKind, SampleInterval, SampleSource, WaterClass
+from rivers.models import Alert, Sample, Station
+
+# Rows per INSERT: a few thousand keep a statement's parameters well within every database's limits.
+WRITE_BATCH = 1000
+# A clock a few minutes fast still sends "now".
+FUTURE_SLACK = datetime.timedelta(minutes=5)
+
+UPDATED_FIELDS = ["values", "flags", "water_class", "determining", "exceedances", "ph_out_of_range", "is_bad"]
+UNIQUE_FIELDS = ["station", "source", "interval", "sampled_at"]
+
+
+@dataclass
+class StoreResult:
+    created: int = 0
+    updated: int = 0
+    alerts: int = 0
+    samples: list = field(default_factory=list)
+
+    def add(self, other):
+        self.created += other.created
+        self.updated += other.updated
+        self.alerts += other.alerts
+        self.samples += other.samples
+
+
+def is_assessed(source, interval):
+    """Lab, typed-in, hourly and daily values assess a station; real-time readings do not."""
+    return not (source == SampleSource.AUTOMATIC and interval == SampleInterval.INSTANT)
+
+
+def new_sample(station, sampled_at, source, interval=SampleInterval.INSTANT, values=None, flags=None):
+    """An unsaved, classified sample of ``station`` (whose target and water type must be loaded)."""
+    sample = Sample(
+        station=station,
+        sampled_at=sampled_at,
+        source=source,
+        interval=interval,
+        values=values or {},
+        flags=flags or {},
+    )
+    sample.classify(station)
+    return sample
+
+
+def store_samples(samples: Iterable[Sample]) -> StoreResult:
+    """Store classified ``samples`` (from :func:`new_sample`) in one transaction: a sample already stored
+    for its station, source, interval and time is updated, not repeated. Returns the counts."""
+    samples = list(samples)
+    result = StoreResult()
+    if not samples:
+        return result
+    with transaction.atomic():
+        for start in range(0, len(samples), WRITE_BATCH):
+            result.add(_store_batch(_unique(samples[start : start + WRITE_BATCH])))
+    return result
+
+
+def _key(sample):
+    return (sample.station_id, sample.source, sample.interval, sample.sampled_at)
+
+
+def _unique(samples):
+    """The last of each key: a station repeating itself within one batch is one sample."""
+    return list({_key(sample): sample for sample in samples}.values())
+
+
+def _store_batch(samples):
+    stored = set(
+        Sample.objects.filter(
+            station_id__in={sample.station_id for sample in samples},
+            sampled_at__in={sample.sampled_at for sample in samples},
+        ).values_list("station_id", "source", "interval", "sampled_at")
+    )
+    updated = sum(1 for sample in samples if _key(sample) in stored)
+    Sample.objects.bulk_create(
+        samples, update_conflicts=True, unique_fields=UNIQUE_FIELDS, update_fields=UPDATED_FIELDS
+    )
+    _keep_latest(samples)
+    alerts = _raise_alerts(samples)
+    return StoreResult(created=len(samples) - updated, updated=updated, alerts=alerts, samples=samples)
+
+
+def _keep_latest(samples):
+    """The station's latest assessed sample, its class on lists and maps: a conditional update, so that a
+    late packet never replaces a newer sample."""
+    latest = {}
+    for sample in samples:
+        if is_assessed(sample.source, sample.interval) and sample.pk is not None:
+            current = latest.get(sample.station_id)
+            if current is None or sample.sampled_at >= current.sampled_at:
+                latest[sample.station_id] = sample
+    for station_id, sample in latest.items():
+        Station.objects.filter(
+            Q(latest_sampled_at__isnull=True) | Q(latest_sampled_at__lte=sample.sampled_at), pk=station_id
+        ).update(latest_class=sample.water_class, latest_sampled_at=sample.sampled_at, latest_sample=sample.pk)
+
+
+def alert_kind(sample):
+    if sample.water_class == WaterClass.WORSE_THAN_V:
+        return AlertKind.WORSE_THAN_V
+    return AlertKind.WORSE_THAN_TARGET
+
+
+def _raise_alerts(samples):
+    """One alert per station, kind and local day: the day's first bad assessed sample raises it."""
+    alerts = {}
+    for sample in samples:
+        if not (sample.is_bad and is_assessed(sample.source, sample.interval) and sample.pk is not None):
+            continue
+        station = sample.station
+        day = timezone.localdate(sample.sampled_at)
+        key = (station.pk, alert_kind(sample), day)
+        if key not in alerts:
+            alerts[key] = Alert(
+                station_id=station.pk,
+                sample_id=sample.pk,
+                kind=key[1],
+                day=day,
+                water_class=sample.water_class,
+                target_class=station.target_class,
+                determining=sample.determining,
+                chief_id=station.responsible_chief_id,
+            )
+    if not alerts:
+        return 0
+    before = Alert.objects.filter(station_id__in={key[0] for key in alerts}, day__in={key[2] for key in alerts})
+    existing = set(before.values_list("station_id", "kind", "day"))
+    Alert.objects.bulk_create(list(alerts.values()), ignore_conflicts=True)
+    return len(set(alerts) - existing)
+
+
+# --- For the problems side ------------------------------------------------------------------------------
+
+
+def untaken_alerts(after_id=0, limit=500):
+    """Alerts no problem has been made of yet, oldest first, after ``after_id``: what the problems
+    side's sweep reads (it lives above this layer and imports this function)."""
+    return (
+        Alert.objects.untaken()
+        .filter(pk__gt=after_id)
+        .select_related("station__segment", "chief")
+        .defer("station__location", "station__segment__geometry")
+        .order_by("pk")[:limit]
+    )
+
+
+def mark_alerts_taken(alert_ids):
+    """Mark alerts as turned into problems; an alert already taken stays as it was. Returns how many."""
+    return Alert.objects.untaken().filter(pk__in=list(alert_ids)).update(taken_at=timezone.now())
