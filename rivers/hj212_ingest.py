@@ -11,7 +11,7 @@ from django.utils import timezone
 from rivers import gb3838, hj212
 from rivers.choices import SampleInterval, SampleSource
 from rivers.models import Station
-from rivers.samples import FUTURE_SLACK, new_sample, store_samples
+from rivers.samples import FUTURE_SLACK, months_touched, new_sample, store_samples
 
 logger = logging.getLogger("rivers.hj212")
 
@@ -65,9 +65,11 @@ def reading_sample(packet, station, now):
     return new_sample(station, sampled_at, SampleSource.AUTOMATIC, INTERVALS[packet.cn], values, flags)
 
 
-def ingest(items, stations=None):
+def ingest(items, stations=None, months=None):
     """Outcomes of ``items`` (packets and frame errors, in order). ``stations``: an MN -> Station cache to
-    use, else the stations are read in one query."""
+    use, else the stations are read in one query. ``months``: a set the caller summarises later (the
+    listener, every few seconds) to which the months touched are added; without it they are
+    summarised now."""
     now = timezone.now()
     packets = [item for item in items if isinstance(item, hj212.Packet)]
     if stations is None:
@@ -96,7 +98,9 @@ def ingest(items, stations=None):
             answer = hj212.data_answer(item) if item.wants_answer else None
             outcomes.append(Outcome(item, True, answer, station_id=station.pk))
     if samples:
-        store_samples(samples)
+        result = store_samples(samples, refresh_months=months is None)
+        if months is not None:
+            months |= months_touched(result.samples)
     return outcomes
 
 

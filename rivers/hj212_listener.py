@@ -24,14 +24,17 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from rivers import hj212
 from rivers.hj212_ingest import Outcome, ingest
+from rivers.samples import refresh_months_of
 
 logger = logging.getLogger("rivers.hj212")
 
 READ_SIZE = 64 * 1024
+# The monthly means of the months packets touched are recomputed this often, not once per batch.
+MONTHS_EVERY_SECONDS = 10
 
 
 class Listener:
@@ -46,6 +49,8 @@ class Listener:
         self.server = None
         self.queue = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hj212-store")
+        self.months = set()  # (station id, month) touched since the last summary
+        self.months_at = time.monotonic()
         self.stopped = None
 
     # --- Running ------------------------------------------------------------------------------------
@@ -72,7 +77,7 @@ class Listener:
         self.writer_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.writer_task
-        await asyncio.get_running_loop().run_in_executor(self.executor, close_old_connections)
+        await asyncio.get_running_loop().run_in_executor(self.executor, self._last_flush)
         self.executor.shutdown(wait=True)
 
     def stop(self):
@@ -175,11 +180,25 @@ class Listener:
                 if not future.done():
                     future.set_result([outcome or _unstored(item) for outcome, item in zip(part, entry, strict=True)])
 
-    @staticmethod
-    def _store(items):
+    def _store(self, items):
         # Runs in the one worker thread: its own database connection, renewed when it broke or aged.
         close_old_connections()
-        return ingest(items)
+        outcomes = ingest(items, months=self.months)
+        if time.monotonic() - self.months_at >= MONTHS_EVERY_SECONDS:
+            self._flush_months()
+        return outcomes
+
+    def _last_flush(self):
+        self._flush_months()
+        connections.close_all()
+
+    def _flush_months(self):
+        try:
+            refresh_months_of(self.months)
+            self.months = set()
+        except Exception:
+            logger.exception("HJ 212: monthly means not refreshed; trying again later")
+        self.months_at = time.monotonic()
 
 
 def _unstored(item):

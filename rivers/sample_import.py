@@ -262,7 +262,12 @@ def import_file(sample_import, progress=None):
         sample_import.created, sample_import.updated = result.created, result.updated
         sample_import.errors = []
     sample_import.finished_at = timezone.now()
-    sample_import.save(update_fields=["status", "rows", "created", "updated", "errors", "finished_at"])
+    fields = ["status", "rows", "created", "updated", "errors", "finished_at"]
+    if sample_import.status == ImportStatus.REFUSED:
+        # The report stays; the refused file does not.
+        sample_import.file.delete(save=False)
+        fields.append("file")
+    sample_import.save(update_fields=fields)
     return sample_import
 
 

@@ -11,11 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Avg, Case, Count, F, FloatField, Q, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
+from rivers import gb3838
 from rivers.choices import AlertKind, SampleInterval, SampleSource, WaterClass
-from rivers.models import Alert, Sample, Station
+from rivers.models import Alert, Sample, Station, StationMonth
 
 # Rows per INSERT: a few thousand keep a statement's parameters well within every database's limits.
 WRITE_BATCH = 1000
@@ -59,9 +62,10 @@ def new_sample(station, sampled_at, source, interval=SampleInterval.INSTANT, val
     return sample
 
 
-def store_samples(samples: Iterable[Sample]) -> StoreResult:
+def store_samples(samples: Iterable[Sample], *, refresh_months=True) -> StoreResult:
     """Store classified ``samples`` (from :func:`new_sample`) in one transaction: a sample already stored
-    for its station, source, interval and time is updated, not repeated. Returns the counts."""
+    for its station, source, interval and time is updated, not repeated. The months they fall in are
+    summarised anew (:func:`refresh_months`) unless the caller does it later (``months_touched``)."""
     samples = list(samples)
     result = StoreResult()
     if not samples:
@@ -69,7 +73,86 @@ def store_samples(samples: Iterable[Sample]) -> StoreResult:
     with transaction.atomic():
         for start in range(0, len(samples), WRITE_BATCH):
             result.add(_store_batch(_unique(samples[start : start + WRITE_BATCH])))
+        if refresh_months:
+            refresh_months_of(months_touched(result.samples))
     return result
+
+
+def month_of(moment):
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def months_touched(samples):
+    """The (station id, month) pairs assessed samples fall in."""
+    return {
+        (sample.station_id, month_of(sample.sampled_at))
+        for sample in samples
+        if is_assessed(sample.source, sample.interval)
+    }
+
+
+def value_of(code):
+    """The value of one indicator in SQL, where it is fit to classify (no flag, or flag N)."""
+    normal = Q(**{f"flags__{code}__isnull": True}) | Q(**{f"flags__{code}": "N"})
+    return Case(
+        When(normal, then=Cast(KT(f"values__{code}"), FloatField())), default=Value(None), output_field=FloatField()
+    )
+
+
+def _local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def _next_month(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def refresh_months_of(keys):
+    """Recompute the monthly means of ``keys`` ((station id, first day of month)) from the samples: one
+    grouped query per station set, one upsert. Returns the number of months written."""
+    keys = set(keys)
+    if not keys:
+        return 0
+    station_ids = {station_id for station_id, _month in keys}
+    first, last = min(month for _id, month in keys), max(month for _id, month in keys)
+    rows = (
+        Sample.objects.assessed()
+        .filter(
+            station_id__in=station_ids,
+            sampled_at__gte=_local_midnight(first),
+            sampled_at__lt=_local_midnight(_next_month(last)),
+        )
+        .annotate(month=TruncMonth("sampled_at"))
+        .values("station_id", "month")
+        .annotate(count=Count("pk"), **{code: Avg(value_of(code)) for code in gb3838.CLASSIFYING})
+        .order_by()
+    )
+    stations = Station.objects.in_bulk(station_ids)
+    months = []
+    for row in rows:
+        month = timezone.localtime(row["month"]).date() if isinstance(row["month"], datetime.datetime) else row["month"]
+        if (row["station_id"], month) not in keys:
+            continue
+        station = stations[row["station_id"]]
+        means = {code: round(row[code], 4) for code in gb3838.CLASSIFYING if row[code] is not None}
+        evaluation = gb3838.classify(means, lake=station.is_lake, target=station.target_class)
+        months.append(
+            StationMonth(
+                station_id=row["station_id"],
+                month=month,
+                samples=row["count"],
+                means=means,
+                water_class=evaluation.water_class,
+            )
+        )
+    for start in range(0, len(months), WRITE_BATCH):
+        StationMonth.objects.bulk_create(
+            months[start : start + WRITE_BATCH],
+            update_conflicts=True,
+            unique_fields=["station", "month"],
+            update_fields=["samples", "means", "water_class"],
+        )
+    return len(months)
 
 
 def _key(sample):
@@ -107,9 +190,20 @@ def _keep_latest(samples):
             if current is None or sample.sampled_at >= current.sampled_at:
                 latest[sample.station_id] = sample
     for station_id, sample in latest.items():
+        # A bad run starts with the first bad sample after a good one (or none) and ends with a good one.
+        bad_since = (
+            Case(When(bad_since__isnull=False, then=F("bad_since")), default=Value(sample.sampled_at))
+            if sample.is_bad
+            else None
+        )
         Station.objects.filter(
             Q(latest_sampled_at__isnull=True) | Q(latest_sampled_at__lte=sample.sampled_at), pk=station_id
-        ).update(latest_class=sample.water_class, latest_sampled_at=sample.sampled_at, latest_sample=sample.pk)
+        ).update(
+            latest_class=sample.water_class,
+            latest_sampled_at=sample.sampled_at,
+            latest_sample=sample.pk,
+            bad_since=bad_since,
+        )
 
 
 def alert_kind(sample):

@@ -111,6 +111,13 @@ class Station(models.Model):
     latest_sample = models.ForeignKey(
         "Sample", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    bad_since = models.DateTimeField(
+        _("bad since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the latest run of samples worse than target or 劣V began; empty while the station is good."),
+    )
 
     objects = StationQuerySet.as_manager()
 
@@ -281,6 +288,35 @@ class Sample(models.Model):
     def save(self, *args, **kwargs):
         self.classify()
         super().save(*args, **kwargs)
+
+
+class StationMonthQuerySet(ScopedQuerySet):
+    def scope_q(self, user, action):
+        return domain_scope(user, action, Q(station__segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
+
+
+class StationMonth(models.Model):
+    """A station's month: the mean of each indicator over its assessed samples (N values only) and the
+    class of those means. Kept by ``rivers.samples`` as samples arrive; year-over-year figures, grading
+    and long trends read these instead of every sample."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="months")
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    samples = models.PositiveIntegerField(_("samples"))
+    means = models.JSONField(_("means"), default=dict)
+    water_class = models.PositiveSmallIntegerField(_("class"), choices=WaterClass.choices(), null=True, blank=True)
+
+    objects = StationMonthQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("station month")
+        verbose_name_plural = _("station months")
+        ordering = ["station", "month"]
+        constraints = [models.UniqueConstraint(fields=["station", "month"], name="rivers_station_month_once")]
+        indexes = [models.Index(fields=["month"], name="rivers_station_month_month")]
+
+    def __str__(self):
+        return f"{self.station_id} · {self.month:%Y-%m}"
 
 
 class AlertQuerySet(ScopedQuerySet):
