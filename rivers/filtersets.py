@@ -138,16 +138,18 @@ class StationFilterSet(SearchFilterSet):
         )
 
 
+class SampleDayFilter(django_filters.DateFilter):
+    """A sample's local day, from 2000 to 2099."""
+
+    field_class = CalendarDateField
+
+
 class SampleFilterSet(django_filters.FilterSet):
     station = IdFilter(field_name="station_id", label=_("Station"))
     source = django_filters.ChoiceFilter(choices=SampleSource.choices(), label=_("Source"))
     interval = django_filters.ChoiceFilter(choices=SampleInterval.choices(), label=_("Interval"))
-    since = django_filters.DateFilter(
-        field_name="sampled_at", lookup_expr="date__gte", field_class=CalendarDateField, label=_("From")
-    )
-    until = django_filters.DateFilter(
-        field_name="sampled_at", lookup_expr="date__lte", field_class=CalendarDateField, label=_("Until")
-    )
+    since = SampleDayFilter(field_name="sampled_at", lookup_expr="date__gte", label=_("From"))
+    until = SampleDayFilter(field_name="sampled_at", lookup_expr="date__lte", label=_("Until"))
     water_class = django_filters.TypedChoiceFilter(choices=WaterClass.choices(), coerce=int, label=_("Class"))
 
     class Meta:

@@ -347,12 +347,13 @@ def outlet_counts(outlets, today):
         ),
         overdue=Count("pk", filter=Q(status__in=OutletStatus.TO_DEAL_WITH, remediation_deadline__lt=today)),
         unsigned=Count("pk", filter=Q(sign_installed=False) & ~Q(status=OutletStatus.SEALED)),
-        **{status: Count("pk", filter=Q(status=status)) for status in OutletStatus.values()},
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in OutletStatus.values()},
     )
     figures["illegal_deadline"] = deadlines[DeadlineSubject.ILLEGAL_OUTLETS]
     figures["remediation_deadline"] = deadlines[DeadlineSubject.OUTLET_REMEDIATION]
     figures["by_status"] = [
-        (value, label, OutletStatus.colour(value), figures[value]) for value, label in OutletStatus.choices()
+        (value, label, OutletStatus.colour(value), figures[f"status_{value}"])
+        for value, label in OutletStatus.choices()
     ]
     return figures
 

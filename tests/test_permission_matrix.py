@@ -13,8 +13,8 @@ from django.urls import reverse
 from PIL import Image
 
 from inspections.models import Patrol, PatrolPhoto
-from rivers.models import ChiefAppointment, Segment, WaterBody
-from tests.factories import PatrolFactory
+from rivers.models import ChiefAppointment, Outlet, Segment, Station, WaterBody
+from tests.factories import OutletFactory, PatrolFactory, StationFactory
 from wushui.models import Region, Unit
 from wushui.scoping import CHANGE, VIEW
 
@@ -29,6 +29,12 @@ LIST_PAGES = [
     "inspections:patrol_list",
     "inspections:compliance",
     "inspections:patrol_record",
+    "rivers:station_list",
+    "rivers:quality_tracker",
+    "rivers:quality_yoy",
+    "rivers:quality_grading",
+    "rivers:outlet_list",
+    "rivers:three_rivers",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -39,10 +45,15 @@ LIST_ENDPOINTS = [
     "patrol-list",
     "region-choices",
     "chief-choices",
+    "station-list",
+    "sample-list",
+    "alert-list",
+    "outlet-list",
+    "threeriversrecord-list",
     "api_schema",
 ]
 # Map layers answer for a view of the map.
-LAYER_ENDPOINTS = ["region-layer", "unit-region-layer", "segment-layer"]
+LAYER_ENDPOINTS = ["region-layer", "unit-region-layer", "segment-layer", "station-layer", "outlet-layer"]
 MAP_VIEW = {"bbox": "120.6,27.8,121.0,28.1", "zoom": "14"}
 
 # object -> personas that may see it
@@ -57,12 +68,18 @@ VISIBLE = {
     "env_unit": set(PERSONAS),
     "street_b_office": {"admin", "official", "department", "chief_district", "street_b"},
     "patrol_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    # A station and an outlet are seen where their segment is.
+    "station_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "outlet_b1": {"admin", "official", "department", "chief_district", "street_b"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
 # is its chief's own record.
 CHANGEABLE = {obj: {"admin"} for obj in VISIBLE}
 CHANGEABLE["patrol_a1"] = {"chief_a1"}
+# Stations by the water-quality department (the persona's domain), outlets by the outlet department.
+CHANGEABLE["station_a1"] = {"admin", "department"}
+CHANGEABLE["outlet_b1"] = {"admin"}
 
 MODELS = {
     "river": WaterBody,
@@ -75,6 +92,8 @@ MODELS = {
     "env_unit": Unit,
     "street_b_office": Unit,
     "patrol_a1": Patrol,
+    "station_a1": Station,
+    "outlet_b1": Outlet,
 }
 
 # A harmless change for each registry endpoint (features take properties, plain records their fields).
@@ -83,6 +102,8 @@ PATCHES = {
     "segment-detail": {"properties": {"start_description": "Checked"}},
     "region-detail": {"properties": {"name": "Checked"}},
     "unit-detail": {"duties": "Checked"},
+    "station-detail": {"properties": {"name": "Checked"}},
+    "outlet-detail": {"properties": {"name": "Checked"}},
 }
 
 DETAILS = {
@@ -97,6 +118,8 @@ DETAILS = {
     "env_unit": ("unit_detail", "unit-detail"),
     "street_b_office": ("unit_detail", "unit-detail"),
     "patrol_a1": ("inspections:patrol_detail", "patrol-detail"),
+    "station_a1": ("rivers:station_detail", "station-detail"),
+    "outlet_b1": ("rivers:outlet_detail", "outlet-detail"),
 }
 
 
@@ -105,7 +128,13 @@ def patrol_in(world):
 
 
 def object_of(world, obj):
-    return patrol_in(world) if obj == "patrol_a1" else getattr(world, obj)
+    if obj == "patrol_a1":
+        return patrol_in(world)
+    if obj == "station_a1":
+        return StationFactory(code="T-ST-A1", segment=world.segment_a1)
+    if obj == "outlet_b1":
+        return OutletFactory(local_code="LW-PK-B1", segment=world.segment_b1)
+    return getattr(world, obj)
 
 
 def expected_status(persona, obj, action):
@@ -138,7 +167,7 @@ def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj)
     client.force_login(getattr(world.users, persona))
     endpoint = DETAILS[obj][1]
     response = client.patch(
-        reverse(endpoint, args=[getattr(world, obj).pk]), PATCHES[endpoint], content_type="application/json"
+        reverse(endpoint, args=[object_of(world, obj).pk]), PATCHES[endpoint], content_type="application/json"
     )
     expected = expected_status(persona, obj, CHANGE)
     assert response.status_code == expected, response.content
@@ -198,7 +227,7 @@ def test_every_list_answers_every_signed_in_persona(client, world, persona):
 def test_detail_is_200_in_scope_and_404_outside(client, world, persona, obj):
     client.force_login(getattr(world.users, persona))
     page, endpoint = DETAILS[obj]
-    pk = getattr(world, obj).pk if obj != "patrol_a1" else patrol_in(world).pk
+    pk = object_of(world, obj).pk
     expected = 200 if persona in VISIBLE[obj] else 404
     assert client.get(reverse(page, args=[pk])).status_code == expected
     assert client.get(reverse(endpoint, args=[pk])).status_code == expected
@@ -246,3 +275,10 @@ def test_a_refused_change_reveals_nothing_about_existence(client, world):
     second = client.patch(missing, body, content_type="application/json")
     assert first.status_code == second.status_code == 404
     assert first.json() == second.json()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_water_quality_managers_import_samples(client, world, persona):
+    client.force_login(getattr(world.users, persona))
+    response = client.get(reverse("rivers:sample_import"))
+    assert response.status_code == (200 if persona in {"admin", "department"} else 403)

@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PatrolSourceEnum": "inspections.choices.PatrolSource.choices",
         "GeoJSONFeatureTypeEnum": ["Feature"],
+        "TargetClassEnum": "rivers.choices.WaterClass.target_choices",
+        "WaterClassEnum": "rivers.choices.WaterClass.choices",
     },
 }
 

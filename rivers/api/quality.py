@@ -159,18 +159,25 @@ class SampleSerializer(PortalModelSerializer):
         )
 
 
+# Newest first; served by the index (station, -sampled_at) for one station's samples.
+SAMPLE_ORDER = ("-sampled_at", "-pk")
+
+
+class SamplePagination(KeysetPagination):
+    ordering = SAMPLE_ORDER
+
+
 class SampleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Samples newest first (keyset pages); ``POST`` adds a typed-in or lab sample, classified here."""
 
     queryset = Sample.objects.select_related("station")
     serializer_class = SampleSerializer
     filterset_class = SampleFilterSet
-    pagination_class = KeysetPagination
+    pagination_class = SamplePagination
     permission_classes = ScopedViewSet.permission_classes
-    ordering = ("-sampled_at", "-pk")
 
     def get_queryset(self):
-        return self.queryset.restrict(self.request.user).order_by(*self.ordering)
+        return self.queryset.restrict(self.request.user)
 
 
 class AlertSerializer(PortalModelSerializer):
