@@ -42,7 +42,8 @@ def test_station_list_shows_the_latest_class(client, world, history):
     response = get(client, world.users.official, "rivers:station_list")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "T-ST-A1" in html and "T-ST-B" in html
+    assert "T-ST-A1" in html
+    assert "T-ST-B" in html
     assert response.context["class_counts"][WaterClass.V - 1][3] == 1
     response = get(client, world.users.official, "rivers:station_list", bad="true")
     assert [station.code for station in response.context["object_list"]] == ["T-ST-A1"]
@@ -195,7 +196,8 @@ def test_outlet_layer_colours_by_status(client, world, outlet):
 def test_the_id_card_carries_a_qr_code(client, world, outlet):
     response = get(client, world.users.official, "rivers:outlet_card", outlet.pk)
     html = response.content.decode()
-    assert "<svg" in html and "913303001234567890DW001" in html
+    assert "<svg" in html
+    assert "913303001234567890DW001" in html
 
 
 def _photo():
@@ -296,7 +298,7 @@ def test_three_rivers_with_rebound(client, world):
     response = get(client, world.users.official, "rivers:three_rivers")
     assert response.context["open_count"] == 1
     assert response.context["rebound_count"] == 1
-    assert list(response.context["object_list"])[0] == rebound
+    assert next(iter(response.context["object_list"])) == rebound
     early = ThreeRiversRecord(
         water_body=world.river,
         kind=ThreeRiversKind.SMELLY,
