@@ -43,6 +43,7 @@ from django.utils import timezone
 from demo import geography
 from inspections.demo import grow_patrols
 from rivers.choices import ChiefRole, WaterBodyKind
+from rivers.demo import grow_quality
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import RegionLevel, Role, Tier, UnitKind
 from wushui.geo import SERVICE_AREA, length_m, to_metric
@@ -877,4 +878,4 @@ def grow_chiefs(growth):
     return {"users": len(people.users), "appointments": len(appointments)}
 
 
-STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols)
+STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols, grow_quality)

@@ -175,33 +175,44 @@ def _store_batch(samples):
     Sample.objects.bulk_create(
         samples, update_conflicts=True, unique_fields=UNIQUE_FIELDS, update_fields=UPDATED_FIELDS
     )
-    _keep_latest(samples)
-    alerts = _raise_alerts(samples)
+    keep_latest(samples)
+    alerts = raise_alerts(samples)
     return StoreResult(created=len(samples) - updated, updated=updated, alerts=alerts, samples=samples)
 
 
-def _keep_latest(samples):
-    """The station's latest assessed sample, its class on lists and maps: a conditional update, so that a
-    late packet never replaces a newer sample."""
-    latest = {}
+def keep_latest(samples):
+    """The station's latest assessed sample, its class on lists and maps, and when its bad run began:
+    conditional updates, so that a late sample never replaces a newer one. A batch's own samples show
+    where a run began (the first bad one after its last good one); a batch bad throughout continues
+    the run the station was already in."""
+    by_station = {}
     for sample in samples:
         if is_assessed(sample.source, sample.interval) and sample.pk is not None:
-            current = latest.get(sample.station_id)
-            if current is None or sample.sampled_at >= current.sampled_at:
-                latest[sample.station_id] = sample
-    for station_id, sample in latest.items():
-        # A bad run starts with the first bad sample after a good one (or none) and ends with a good one.
-        bad_since = (
-            Case(When(bad_since__isnull=False, then=F("bad_since")), default=Value(sample.sampled_at))
-            if sample.is_bad
-            else None
-        )
+            by_station.setdefault(sample.station_id, []).append(sample)
+    for station_id, own in by_station.items():
+        own.sort(key=lambda sample: sample.sampled_at)
+        latest = own[-1]
+        if latest.is_bad:
+            first_bad = len(own) - 1
+            while first_bad > 0 and own[first_bad - 1].is_bad:
+                first_bad -= 1
+            run_start = own[first_bad].sampled_at
+            if first_bad == 0:
+                # Bad from the batch's first sample on: the run may have begun before it.
+                bad_since = Case(
+                    When(bad_since__isnull=False, bad_since__lt=run_start, then=F("bad_since")),
+                    default=Value(run_start),
+                )
+            else:
+                bad_since = Value(run_start)
+        else:
+            bad_since = None
         Station.objects.filter(
-            Q(latest_sampled_at__isnull=True) | Q(latest_sampled_at__lte=sample.sampled_at), pk=station_id
+            Q(latest_sampled_at__isnull=True) | Q(latest_sampled_at__lte=latest.sampled_at), pk=station_id
         ).update(
-            latest_class=sample.water_class,
-            latest_sampled_at=sample.sampled_at,
-            latest_sample=sample.pk,
+            latest_class=latest.water_class,
+            latest_sampled_at=latest.sampled_at,
+            latest_sample=latest.pk,
             bad_since=bad_since,
         )
 
@@ -212,7 +223,7 @@ def alert_kind(sample):
     return AlertKind.WORSE_THAN_TARGET
 
 
-def _raise_alerts(samples):
+def raise_alerts(samples):
     """One alert per station, kind and local day: the day's first bad assessed sample raises it."""
     alerts = {}
     for sample in samples:

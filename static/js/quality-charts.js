@@ -27,10 +27,13 @@
   function option(config, series) {
     var marks = [];
     if (series.target_limit !== null) {
-      marks.push({ yAxis: series.target_limit, name: "target", label: { formatter: "target {c}" } });
+      marks.push({ yAxis: series.target_limit, name: "target", label: { position: "insideEndTop", formatter: "{c}" } });
     }
     if (series.range) {
-      marks.push({ yAxis: series.range[0] }, { yAxis: series.range[1] });
+      marks.push(
+        { yAxis: series.range[0], label: { position: "insideEndTop" } },
+        { yAxis: series.range[1], label: { position: "insideEndTop" } }
+      );
     }
     var maxValue = series.data.reduce(function (max, point) { return Math.max(max, point[1]); }, 0);
     var bandTop = series.bands.reduce(function (max, band) { return Math.max(max, band.high || band.low || 0); }, 0);
@@ -40,7 +43,9 @@
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, top: 36, bottom: 28 },
       xAxis: { type: "time" },
-      yAxis: { type: "value", min: 0, max: series.bands.length ? Math.ceil(Math.max(maxValue, bandTop) * 1.1 * 100) / 100 : null },
+      yAxis: series.range
+        ? { type: "value", min: 4, max: 10 }
+        : { type: "value", min: 0, max: series.bands.length ? Math.ceil(Math.max(maxValue, bandTop) * 1.1 * 100) / 100 : null },
       series: [{
         type: "line",
         name: series.label,

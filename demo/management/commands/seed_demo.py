@@ -17,6 +17,7 @@ from demo import geography
 from inspections.demo import seed_patrols
 from inspections.models import Patrol, Problem
 from rivers.choices import ChiefRole, WaterBodyKind
+from rivers.demo import seed_quality
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
 from wushui.geo import to_metric
@@ -82,9 +83,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seeder.run()
                 new_patrols = seed_patrols(seed)
+                quality = seed_quality(seed)
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         self.print_summary(seeder, new_patrols)
+        self.stdout.write(
+            f"  Water quality: {quality['stations']} stations, {quality['samples']} new samples, "
+            f"{quality['outlets']} outlets written, {quality['three_rivers']} 清三河 records new"
+        )
         self.print_logins()
 
     def print_summary(self, seeder, new_patrols):
