@@ -7,7 +7,8 @@ from django.utils import timezone
 from rivers.choices import WaterClass
 from rivers.models import Station
 from tests.browser.conftest import sign_in
-from tests.rivers.conftest import add_sample, stations  # noqa: F401 - the fixture
+from tests.rivers.conftest import add_sample
+from tests.rivers.conftest import stations as stations  # the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MAP = ".map-wrap .leaflet-container-default"

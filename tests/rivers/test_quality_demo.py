@@ -12,6 +12,10 @@ from rivers.quality_reports import tracker
 pytestmark = pytest.mark.django_db
 
 
+def row_counts():
+    return tuple(model.objects.count() for model in (Sample, Alert, StationMonth, Outlet, ThreeRiversRecord))
+
+
 def test_seed_has_the_speechs_stations_and_a_second_run_changes_nothing():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
@@ -22,11 +26,11 @@ def test_seed_has_the_speechs_stations_and_a_second_run_changes_nothing():
     assert stations["屿田断面"].control_level == stations["永中断面"].control_level == ControlLevel.CITY
     assert stations["瑶溪站位"].is_automatic
     assert stations["丰台水库"].is_lake
-    counts = (Sample.objects.count(), Alert.objects.count(), StationMonth.objects.count(), Outlet.objects.count())
+    counts = row_counts()
     assert counts[0] > 500
     assert ThreeRiversRecord.objects.filter(rebound_of__isnull=False).exists()
     assert CampaignDeadline.objects.count() == 4
-    tracked, waters, _deadlines = tracker(
+    tracked, _waters, _deadlines = tracker(
         Station.objects.all(), Outlet.objects.all(), CampaignDeadline.objects.first().due
     )
     assert {entry.station.name for entry in tracked} >= {"瑶溪站位", "状元十字河站位", "屿田断面", "永中断面"}
