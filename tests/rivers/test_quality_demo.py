@@ -37,9 +37,4 @@ def test_seed_has_the_speechs_stations_and_a_second_run_changes_nothing():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "0 new samples, 0 outlets written, 0 清三河 records new" in out.getvalue()
-    assert (
-        Sample.objects.count(),
-        Alert.objects.count(),
-        StationMonth.objects.count(),
-        Outlet.objects.count(),
-    ) == counts
+    assert row_counts() == counts
