@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -390,7 +391,7 @@ class ThreeRiversListView(ScopedListView):
         return ThreeRiversRecord.objects.select_related("water_body", "rebound_of").defer("water_body__geometry")
 
     def get_queryset(self):
-        return super().get_queryset().order_by("cleared_on", "-identified_on", "pk")
+        return super().get_queryset().order_by(F("cleared_on").asc(nulls_first=True), "-identified_on", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,10 +7,11 @@ The problems side (``inspections``, a layer above) turns alerts into problems: i
 """
 
 import datetime
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Value, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncMonth
@@ -73,6 +74,7 @@ def store_samples(samples: Iterable[Sample], *, refresh_months=True) -> StoreRes
     with transaction.atomic():
         for start in range(0, len(samples), WRITE_BATCH):
             result.add(_store_batch(_unique(samples[start : start + WRITE_BATCH])))
+        keep_latest(result.samples)
         if refresh_months:
             refresh_months_of(months_touched(result.samples))
     return result
@@ -84,8 +86,9 @@ def month_of(moment):
 
 def months_touched(samples):
     """The (station id, month) pairs assessed samples fall in."""
+    zone = timezone.get_current_timezone()  # once: each lookup of it costs as much as the rest
     return {
-        (sample.station_id, month_of(sample.sampled_at))
+        (sample.station_id, sample.sampled_at.astimezone(zone).date().replace(day=1))
         for sample in samples
         if is_assessed(sample.source, sample.interval)
     }
@@ -165,19 +168,67 @@ def _unique(samples):
 
 
 def _store_batch(samples):
-    stored = set(
-        Sample.objects.filter(
-            station_id__in={sample.station_id for sample in samples},
-            sampled_at__in={sample.sampled_at for sample in samples},
-        ).values_list("station_id", "source", "interval", "sampled_at")
-    )
-    updated = sum(1 for sample in samples if _key(sample) in stored)
-    Sample.objects.bulk_create(
-        samples, update_conflicts=True, unique_fields=UNIQUE_FIELDS, update_fields=UPDATED_FIELDS
-    )
-    keep_latest(samples)
+    if connection.vendor == "postgresql":
+        updated = _upsert_postgresql(samples)
+    else:
+        stored = set(
+            Sample.objects.filter(
+                station_id__in={sample.station_id for sample in samples},
+                sampled_at__in={sample.sampled_at for sample in samples},
+            ).values_list("station_id", "source", "interval", "sampled_at")
+        )
+        updated = sum(1 for sample in samples if _key(sample) in stored)
+        Sample.objects.bulk_create(
+            samples, update_conflicts=True, unique_fields=UNIQUE_FIELDS, update_fields=UPDATED_FIELDS
+        )
     alerts = raise_alerts(samples)
     return StoreResult(created=len(samples) - updated, updated=updated, alerts=alerts, samples=samples)
+
+
+# The upsert bulk_create(update_conflicts=True) writes, in one statement per batch without the ORM's
+# per-value preparation (half the time of an import), and which tells new rows from updated ones
+# (xmax is 0 for a row this statement inserted). The same columns and conflict target as the model.
+_UPSERT = (
+    'INSERT INTO "rivers_sample" ("station_id", "sampled_at", "source", "interval", "values", "flags", '
+    '"water_class", "determining", "exceedances", "ph_out_of_range", "is_bad", "received_at") VALUES %s '
+    'ON CONFLICT ("station_id", "source", "interval", "sampled_at") DO UPDATE SET '
+    + ", ".join(f'"{name}" = EXCLUDED."{name}"' for name in UPDATED_FIELDS)
+    + ' RETURNING "id", "station_id", "source", "interval", "sampled_at", (xmax = 0)'
+)
+
+
+def _upsert_postgresql(samples):
+    from psycopg2.extras import execute_values
+
+    now = timezone.now()
+    dumps = json.dumps
+    rows = [
+        (
+            sample.station_id,
+            sample.sampled_at,
+            sample.source,
+            sample.interval,
+            dumps(sample.values),
+            dumps(sample.flags),
+            sample.water_class,
+            dumps(sample.determining),
+            dumps(sample.exceedances),
+            sample.ph_out_of_range,
+            sample.is_bad,
+            now,
+        )
+        for sample in samples
+    ]
+    by_key = {_key(sample): sample for sample in samples}
+    updated = 0
+    with connection.cursor() as cursor:
+        returned = execute_values(cursor.cursor, _UPSERT, rows, page_size=len(rows), fetch=True)
+    for pk, station_id, source, interval, sampled_at, inserted in returned:
+        sample = by_key[(station_id, source, interval, sampled_at)]
+        sample.pk = pk
+        sample._state.adding = False
+        updated += not inserted
+    return updated
 
 
 def keep_latest(samples):
@@ -225,30 +276,56 @@ def alert_kind(sample):
 
 def raise_alerts(samples):
     """One alert per station, kind and local day: the day's first bad assessed sample raises it."""
+    zone = timezone.get_current_timezone()
     alerts = {}
     for sample in samples:
         if not (sample.is_bad and is_assessed(sample.source, sample.interval) and sample.pk is not None):
             continue
         station = sample.station
-        day = timezone.localdate(sample.sampled_at)
+        day = sample.sampled_at.astimezone(zone).date()
         key = (station.pk, alert_kind(sample), day)
         if key not in alerts:
-            alerts[key] = Alert(
-                station_id=station.pk,
-                sample_id=sample.pk,
-                kind=key[1],
-                day=day,
-                water_class=sample.water_class,
-                target_class=station.target_class,
-                determining=sample.determining,
-                chief_id=station.responsible_chief_id,
-            )
+            alerts[key] = (sample, station)
     if not alerts:
         return 0
+    rows = [
+        (
+            station.pk,
+            sample.pk,
+            kind,
+            day,
+            sample.water_class,
+            station.target_class,
+            sample.determining,
+            station.responsible_chief_id,
+        )
+        for (_station_id, kind, day), (sample, station) in alerts.items()
+    ]
+    if connection.vendor == "postgresql":
+        return _insert_alerts_postgresql(rows)
     before = Alert.objects.filter(station_id__in={key[0] for key in alerts}, day__in={key[2] for key in alerts})
     existing = set(before.values_list("station_id", "kind", "day"))
-    Alert.objects.bulk_create(list(alerts.values()), ignore_conflicts=True)
+    fields = ("station_id", "sample_id", "kind", "day", "water_class", "target_class", "determining", "chief_id")
+    Alert.objects.bulk_create([Alert(**dict(zip(fields, row, strict=True))) for row in rows], ignore_conflicts=True)
     return len(set(alerts) - existing)
+
+
+_INSERT_ALERTS = (
+    'INSERT INTO "rivers_alert" ("station_id", "sample_id", "kind", "day", "water_class", "target_class", '
+    '"determining", "chief_id", "raised_at", "taken_at") VALUES %s '
+    'ON CONFLICT ("station_id", "kind", "day") DO NOTHING RETURNING "id"'
+)
+
+
+def _insert_alerts_postgresql(alerts):
+    """What ``bulk_create(ignore_conflicts=True)`` does, counting the alerts it added; ``alerts`` are rows
+    of (station, sample, kind, day, class, target, determining, chief)."""
+    from psycopg2.extras import execute_values
+
+    now = timezone.now()
+    rows = [(*row[:6], json.dumps(row[6]), row[7], now, None) for row in alerts]
+    with connection.cursor() as cursor:
+        return len(execute_values(cursor.cursor, _INSERT_ALERTS, rows, page_size=len(rows), fetch=True))
 
 
 # --- For the problems side ------------------------------------------------------------------------------
