@@ -53,14 +53,24 @@ def main():
     parser.add_argument("--cn", choices=["2011", "2061"], default="2011", help="real-time (2011) or hourly (2061)")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-listener", action="store_true")
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=0,
+        help="also time the water-quality pages this many times each, as the district official, on the "
+        "database as it is (a grown one: grow_district --scale 1); with --pages only, nothing else runs",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     require_postgis(os.environ["DATABASE_URL"])
     create_database()
     setup_django()
+    print_rows("Machine", machine())
+    if args.pages and args.skip_import and args.skip_listener:
+        print_rows("Pages", run_pages(args.pages))
+        return
     prepare_database()
     stations = bench_stations(max(args.stations, args.connections))
-    print_rows("Machine", machine())
     if not args.skip_import:
         print_rows("Import", run_import(stations[: args.stations], args.samples))
     if not args.skip_listener:
@@ -288,6 +298,57 @@ def run_listener(stations, args):
         ("Batches written", f"{stats.get('batches', 0):,}, {total / max(1, stats.get('batches', 1)):.0f} packets each"),
         ("Target", f"≥ {TARGET_PACKETS_PER_S:,} packets/s from {args.connections} connections, none lost"),
     ]
+
+
+# --- Pages ----------------------------------------------------------------------------------------------
+
+
+def run_pages(repeat):
+    """p50 and p95 of each water-quality page and layer, after one warm-up request each."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from patrols import checked_host, percentile
+    from rivers.models import Outlet, Sample, Station
+    from wushui.models import User
+
+    host = checked_host(None)
+    client = Client(HTTP_HOST=host)
+    client.force_login(User.objects.get(username="official"))
+    station_id = Station.objects.filter(is_automatic=True).order_by("-code").values_list("pk", flat=True).first()
+    district = {"bbox": "120.5,27.7,121.3,28.3", "zoom": "11"}
+    pages = [
+        ("river registry (an ordinary page)", reverse("rivers:waterbody_list"), {}),
+        ("home (an ordinary page)", reverse("home"), {}),
+        ("station list", reverse("rivers:station_list"), {}),
+        ("station list, bad only", reverse("rivers:station_list"), {"bad": "true"}),
+        ("station detail, last month", reverse("rivers:station_detail", args=[station_id]), {"period": "month"}),
+        ("station detail, last year", reverse("rivers:station_detail", args=[station_id]), {"period": "year"}),
+        ("station detail, all months", reverse("rivers:station_detail", args=[station_id]), {"period": "all"}),
+        ("劣V tracker", reverse("rivers:quality_tracker"), {}),
+        ("year over year", reverse("rivers:quality_yoy"), {}),
+        ("grading", reverse("rivers:quality_grading"), {}),
+        ("outlet list", reverse("rivers:outlet_list"), {}),
+        ("station layer, district view", reverse("station-layer"), district),
+        ("outlet layer, district view", reverse("outlet-layer"), district),
+    ]
+    rows = [
+        (
+            "Rows",
+            f"{Station.objects.count():,} stations, {Sample.objects.count():,} samples, {Outlet.objects.count():,} outlets",
+        )
+    ]
+    for label, url, params in pages:
+        client.get(url, params)
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url, params)
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                sys.exit(f"{label}: {response.status_code}")
+        rows.append((label, f"p50 {percentile(times, 0.5):6.1f} ms   p95 {percentile(times, 0.95):6.1f} ms"))
+    return rows
 
 
 def print_rows(title, rows):

@@ -6,8 +6,9 @@ district's waters by the class-proportion method."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Avg, Count, FloatField, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,48 +145,58 @@ class Change:
             return None
         return self.percent > 0 if self.at_least else self.percent < 0
 
+    # Written out here once rather than by template filters in every cell of a big table.
+    @property
+    def text(self):
+        return "—" if self.current is None else f"{self.current:.3f}"
+
+    @property
+    def percent_text(self):
+        percent = self.percent
+        return "" if percent is None else f"{percent:+.1f}%"
+
 
 @dataclass
 class YearRow:
     station: object
     changes: dict = field(default_factory=dict)  # code -> Change
 
+    @property
+    def cells(self):
+        return [self.changes[code] for code in SHOWN]
 
-def _month_range(year, months):
-    return datetime.date(year, 1, 1), datetime.date(year, months, 1)
+
+def station_means(station_ids, first_month, last_month):
+    """``{(station id, code): mean of the monthly means}`` over the months, averaged by the database."""
+    rows = (
+        StationMonth.objects.filter(station_id__in=station_ids, month__gte=first_month, month__lte=last_month)
+        .values("station_id")
+        .annotate(**{code: Avg(Cast(KT(f"means__{code}"), FloatField())) for code in SHOWN})
+        .order_by()
+    )
+    return {(row["station_id"], code): row[code] for row in rows for code in SHOWN if row[code] is not None}
 
 
 def year_over_year(stations, year, through_month):
     """Mean concentration of each indicator per station over January–``through_month`` of ``year``
     against the same months of the year before (the speech's "氨氮平均浓度下降 x%"), and for the district:
-    the mean of the stations' means. Two queries over the monthly means."""
+    the mean of the means of the stations that have both. Two grouped queries over the monthly means,
+    one for the stations."""
     stations = list(stations.order_by("code").only("pk", "code", "name", "control_level"))
     ids = [station.pk for station in stations]
-    means = {}
-    for which, target_year in (("current", year), ("previous", year - 1)):
-        first, last = _month_range(target_year, through_month)
-        rows = StationMonth.objects.filter(station_id__in=ids, month__gte=first, month__lte=last).values_list(
-            "station_id", "means"
-        )
-        sums = {}
-        for station_id, month_means in rows:
-            for code, value in month_means.items():
-                total = sums.setdefault((station_id, code), [0.0, 0])
-                total[0] += value
-                total[1] += 1
-        means[which] = {key: total / count for key, (total, count) in sums.items()}
+    current = station_means(ids, datetime.date(year, 1, 1), datetime.date(year, through_month, 1))
+    previous = station_means(ids, datetime.date(year - 1, 1, 1), datetime.date(year - 1, through_month, 1))
     rows = []
     district = {}
     for station in stations:
         row = YearRow(station)
         for code in SHOWN:
-            current = means["current"].get((station.pk, code))
-            previous = means["previous"].get((station.pk, code))
-            row.changes[code] = Change(current, previous, gb3838.INDICATORS[code].at_least)
-            if current is not None and previous is not None:
+            now, before = current.get((station.pk, code)), previous.get((station.pk, code))
+            row.changes[code] = Change(now, before, gb3838.INDICATORS[code].at_least)
+            if now is not None and before is not None:
                 totals = district.setdefault(code, [0.0, 0.0, 0])
-                totals[0] += current
-                totals[1] += previous
+                totals[0] += now
+                totals[1] += before
                 totals[2] += 1
         rows.append(row)
     district_changes = {
@@ -289,21 +300,15 @@ def grading(stations, first_month, last_month):
             "pk", "code", "target_class", "water_type", "water_body__name", "water_body__code", "water_body__kind"
         )
     }
-    rows = StationMonth.objects.filter(
-        station_id__in=list(stations), month__gte=first_month, month__lte=last_month
-    ).values_list("station_id", "means")
-    sums = {}
-    for station_id, means in rows:
-        for code, value in means.items():
-            total = sums.setdefault(station_id, {}).setdefault(code, [0.0, 0])
-            total[0] += value
-            total[1] += 1
+    means = station_means(list(stations), first_month, last_month)
+    by_station = {}
+    for (station_id, code), value in means.items():
+        by_station.setdefault(station_id, {})[code] = value
     sections = {}
-    for station_id, totals in sums.items():
+    for station_id, station_means_ in by_station.items():
         station = stations[station_id]
-        means = {code: total / count for code, (total, count) in totals.items()}
-        water_class = gb3838.classify(means, lake=station.is_lake).water_class
-        sections.setdefault(station.water_body, []).append((water_class, means, station.is_lake))
+        water_class = gb3838.classify(station_means_, lake=station.is_lake).water_class
+        sections.setdefault(station.water_body, []).append((water_class, station_means_, station.is_lake))
     graded = []
     everything = []
     for body, entries in sorted(sections.items(), key=lambda item: item[0].code):

@@ -25,7 +25,7 @@ class OutletQuerySet(ScopedQuerySet):
     PUBLIC_FIELDS = ("pk", "national_code", "local_code", "name", "category", "water_body__name", "status")
 
     def scope_q(self, user, action):
-        return domain_scope(user, action, Q(segment_id__in=visible_segment_ids(user)), Domain.OUTLETS)
+        return domain_scope(user, action, lambda: Q(segment_id__in=visible_segment_ids(user)), Domain.OUTLETS)
 
     def to_deal_with(self):
         return self.filter(status__in=OutletStatus.TO_DEAL_WITH)

@@ -38,14 +38,15 @@ def manages(user, domain):
 
 
 def domain_scope(user, action, seen, domain):
-    """The scope rule of a domain's rows: seen where their segment is (``seen``); changed by those who
-    manage ``domain``, within what they see."""
+    """The scope rule of a domain's rows: seen where ``seen()`` says (their segment's scope); changed by
+    those who manage ``domain``, within what they see. ``seen`` is called only when needed: it reads
+    the user's segment ids, which a district-wide manager never needs."""
     if action == VIEW:
-        return seen
+        return seen()
     if administers_registry(user):
         return EVERYTHING
     if domain in user.domains:
-        return EVERYTHING if user.sees_whole_district else seen
+        return EVERYTHING if user.sees_whole_district else seen()
     return NOTHING
 
 
@@ -53,7 +54,7 @@ class StationQuerySet(ScopedQuerySet):
     PUBLIC_FIELDS = ("pk", "code", "name", "control_level", "water_body__name", "latest_class", "latest_sampled_at")
 
     def scope_q(self, user, action):
-        return domain_scope(user, action, Q(segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
+        return domain_scope(user, action, lambda: Q(segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
 
 
 class Station(models.Model):
@@ -199,7 +200,9 @@ class Station(models.Model):
 
 class SampleQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        return domain_scope(user, action, Q(station__segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
+        return domain_scope(
+            user, action, lambda: Q(station__segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY
+        )
 
     def assessed(self):
         """Samples that assess a station: lab, typed-in, hourly and daily values; real-time readings
@@ -292,7 +295,9 @@ class Sample(models.Model):
 
 class StationMonthQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        return domain_scope(user, action, Q(station__segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
+        return domain_scope(
+            user, action, lambda: Q(station__segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY
+        )
 
 
 class StationMonth(models.Model):
@@ -321,7 +326,9 @@ class StationMonth(models.Model):
 
 class AlertQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        seen = Q(station__segment_id__in=visible_segment_ids(user)) | Q(chief=user)
+        def seen():
+            return Q(station__segment_id__in=visible_segment_ids(user)) | Q(chief=user)
+
         return domain_scope(user, action, seen, Domain.WATER_QUALITY)
 
     def untaken(self):

@@ -16,8 +16,11 @@ from wushui.scoping import ScopedQuerySet
 
 class ThreeRiversQuerySet(ScopedQuerySet):
     def scope_q(self, user, action):
-        segments = Segment.objects.filter(water_body=OuterRef("water_body_id"), pk__in=visible_segment_ids(user))
-        return domain_scope(user, action, Q(Exists(segments)), Domain.WATER_QUALITY)
+        def seen():
+            segments = Segment.objects.filter(water_body=OuterRef("water_body_id"), pk__in=visible_segment_ids(user))
+            return Q(Exists(segments))
+
+        return domain_scope(user, action, seen, Domain.WATER_QUALITY)
 
     def open(self):
         return self.filter(cleared_on__isnull=True)
