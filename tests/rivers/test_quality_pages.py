@@ -307,3 +307,15 @@ def test_three_rivers_with_rebound(client, world):
     )
     with pytest.raises(Exception, match="identified"):
         early.full_clean()
+
+
+def test_the_sign_photo_is_private_to_those_who_see_the_outlet(client, world, outlet):
+    outlet.sign_installed = True
+    outlet.sign_photo = _photo()
+    outlet.save()
+    assert outlet.sign_photo.name.startswith("outlet-signs/")
+    assert "sign" not in outlet.sign_photo.name.rsplit("/", 1)[1]
+    url = reverse("rivers:outlet_sign_photo", args=[outlet.pk])
+    for persona, status in [("street_b", 200), ("official", 200), ("street_a", 404), ("chief_a1", 404)]:
+        client.force_login(getattr(world.users, persona))
+        assert client.get(url).status_code == status, persona
