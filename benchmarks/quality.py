@@ -307,8 +307,8 @@ def run_pages(repeat):
     """p50 and p95 of each water-quality page and layer, after one warm-up request each."""
     from django.test import Client
     from django.urls import reverse
-
     from patrols import checked_host, percentile
+
     from rivers.models import Outlet, Sample, Station
     from wushui.models import User
 
@@ -332,12 +332,8 @@ def run_pages(repeat):
         ("station layer, district view", reverse("station-layer"), district),
         ("outlet layer, district view", reverse("outlet-layer"), district),
     ]
-    rows = [
-        (
-            "Rows",
-            f"{Station.objects.count():,} stations, {Sample.objects.count():,} samples, {Outlet.objects.count():,} outlets",
-        )
-    ]
+    counts = (Station.objects.count(), Sample.objects.count(), Outlet.objects.count())
+    rows = [("Rows", "{:,} stations, {:,} samples, {:,} outlets".format(*counts))]
     for label, url, params in pages:
         client.get(url, params)
         times = []
