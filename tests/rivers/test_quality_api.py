@@ -154,3 +154,67 @@ def test_lists_are_scoped(client, world, stations):
     client.force_login(world.users.street_b)
     response = client.get(reverse("station-detail", args=[stations[0].pk]))
     assert response.status_code == 404
+
+
+def station_feature(world, **properties):
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [120.75, 27.9]},
+        "properties": {"code": "T-NEW-1", "name": "New", "control_level": "district", "segment": world.segment_a1.pk}
+        | properties,
+    }
+
+
+def test_the_water_quality_department_registers_a_station(client, world):
+    client.force_login(world.users.department)
+    response = client.post(reverse("station-list"), station_feature(world), content_type="application/json")
+    assert response.status_code == 201, response.content
+    station = Station.objects.get(code="T-NEW-1")
+    assert (station.water_body, station.target_class) == (world.river, world.river.target_class)
+    response = client.post(
+        reverse("station-list"),
+        station_feature(world, code="T-NEW-2", is_automatic=True),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "mn" in response.json()["error"]["fields"]
+    client.force_login(world.users.official)
+    response = client.post(
+        reverse("station-list"), station_feature(world, code="T-NEW-3"), content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_duplicate_outlet_code_is_refused_naming_it(client, world, outlet_department):
+    from tests.factories import OutletFactory
+
+    OutletFactory(local_code="LW-PK-0001", national_code="91330303MA2CR1AB1XDW001", segment=world.segment_b1)
+    client.force_login(outlet_department)
+    body = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [120.86, 27.9]},
+        "properties": {
+            "local_code": "LW-PK-0001",
+            "national_code": "91330303MA2CR1AB1XDW001",
+            "name": "Twin",
+            "category": "industrial",
+            "subtype": "enterprise",
+            "segment": world.segment_b1.pk,
+            "responsible_entity": "x",
+            "status": "illegal",
+        },
+    }
+    response = client.post(reverse("outlet-list"), body, content_type="application/json")
+    assert response.status_code == 400
+    assert {"local_code", "national_code"} <= set(response.json()["error"]["fields"])
+    body["properties"].update(local_code="LW-PK-0002", national_code="")
+    response = client.post(reverse("outlet-list"), body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["properties"]["remediation_deadline"] == "2026-05-31"
+
+
+def test_a_sample_filter_out_of_range_is_a_400_naming_it(client, world, stations):
+    client.force_login(world.users.official)
+    response = client.get(reverse("sample-list"), {"since": "2200-01-01"})
+    assert response.status_code == 400
+    assert "since" in response.json()["error"]["fields"]

@@ -27,7 +27,7 @@ DEFAULT_SEED = 2022
 DEMO_PASSWORD = "wushui-demo"
 # Share of segments whose chief changed once, so that the registry shows history.
 HISTORY_SHARE = 0.12
-DEMO_LOGINS = ("admin", "official", "yongzhong", "dept_env", "chief_yongzhong", "chief_village")
+DEMO_LOGINS = ("admin", "official", "yongzhong", "dept_env", "dept_outlets", "chief_yongzhong", "chief_village")
 PHONE_PREFIXES = ("138", "139", "135", "137", "158", "159", "186")
 
 
@@ -339,6 +339,15 @@ class Seeder:
                 self.mobile_phone(),
                 unit_name="区生态环境分局",
                 domain=Domain.WATER_QUALITY,
+            ),
+            Person(
+                "dept_outlets",
+                self.person_name(),
+                Role.DEPARTMENT,
+                district,
+                self.mobile_phone(),
+                unit_name="区生态环境分局",
+                domain=Domain.OUTLETS,
             ),
         ]
 
