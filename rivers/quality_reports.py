@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rivers import gb3838
-from rivers.choices import ControlLevel, DeadlineSubject, OutletStatus, WaterClass
+from rivers.choices import ControlLevel, DeadlineSubject, OutletStatus, SampleInterval, WaterClass
 from rivers.filtersets import bad_stations_q
 from rivers.models import CampaignDeadline, Outlet, Sample, Station, StationMonth
 from rivers.samples import value_of
@@ -68,10 +68,12 @@ def trend(station, period, today=None):
         rows = StationMonth.objects.filter(station=station).order_by("month").values("month", "means")
         points = [(row["month"].isoformat(), row["means"]) for row in rows]
     elif period == "year":
+        samples = Sample.objects.assessed().filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
+        if samples.filter(interval=SampleInterval.DAY).exists():
+            # A station that sends daily means: its hours add nothing to a day's mean but rows to read.
+            samples = samples.exclude(interval=SampleInterval.HOUR)
         rows = (
-            Sample.objects.assessed()
-            .filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
-            .annotate(day=TruncDate("sampled_at"))
+            samples.annotate(day=TruncDate("sampled_at"))
             .values("day")
             .annotate(**{code: Avg(value_of(code)) for code in codes})
             .order_by("day")

@@ -79,7 +79,12 @@ class StationDetailView(ScopedDetailView):
         context["period_form"] = form
         context["period"] = period
         context["trend"] = quality_reports.trend(station, period)
-        context["recent"] = list(Sample.objects.filter(station=station).assessed().order_by("-sampled_at", "-pk")[:20])
+        recent = Sample.objects.filter(station=station).assessed().order_by("-sampled_at", "-pk")[:20]
+        # The cells written out here: a template filter per cell cost more than the rest of the page.
+        context["recent"] = [
+            (sample, [(sample.values.get(code), sample.exceedances.get(code)) for code in quality_reports.SHOWN])
+            for sample in recent
+        ]
         context["months"] = list(StationMonth.objects.filter(station=station).order_by("-month")[:12])
         context["alerts"] = list(Alert.objects.filter(station=station).order_by("-day", "-pk")[:10])
         context["indicators"] = [gb3838.INDICATORS[code] for code in quality_reports.SHOWN]
