@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 PY := .venv/bin/python
 
-.PHONY: run test setup venv assets lint benchmark clean
+.PHONY: run test setup venv assets lint benchmark benchmark-quality clean
 
 run: SYSTEM_DEPS := run
 run: setup
@@ -36,6 +36,10 @@ lint: venv
 # Needs PostGIS: DATABASE_URL=postgis://... (default database wushui_bench on 127.0.0.1).
 benchmark: venv
 	$(PY) benchmarks/patrols.py $(BENCHMARK_ARGS)
+
+# Sample import and the HJ 212 listener (docs/benchmarks.md); PostGIS as above.
+benchmark-quality: venv
+	$(PY) benchmarks/quality.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf var staticfiles
