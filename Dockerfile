@@ -2,7 +2,7 @@
 # Celery beat and one-shot management commands. See docker-compose.yml.
 
 # --- Front-end libraries (package.json) -------------------------------------
-# Served by the portal itself (no CDN): node_modules/htmx.org is picked up
+# Served by the portal itself (no CDN): node_modules/htmx.org and echarts are picked up
 # through STATICFILES_DIRS and gathered by collectstatic below.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
@@ -60,6 +60,6 @@ ENV MEDIA_ROOT=/data/media \
 
 USER wushui
 
-EXPOSE 8000
+EXPOSE 8000 9212
 
 CMD ["gunicorn", "wushui.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

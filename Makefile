@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`.
 PY := .venv/bin/python
 
-.PHONY: run test setup venv assets lint benchmark benchmark-pages clean
+.PHONY: run test setup venv assets lint benchmark benchmark-pages benchmark-quality clean
 
 run: SYSTEM_DEPS := run
 run: setup
@@ -40,6 +40,10 @@ benchmark: venv
 # Every page at Wenzhou scale against PostGIS (default database wushui_scale, rebuilt unless --reuse).
 benchmark-pages: venv
 	$(PY) benchmarks/pages.py $(BENCHMARK_ARGS)
+
+# Sample import and the HJ 212 listener (docs/benchmarks.md); PostGIS as above.
+benchmark-quality: venv
+	$(PY) benchmarks/quality.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf var staticfiles

@@ -44,6 +44,7 @@ from demo import geography
 from inspections.demo import grow_patrols, grow_problems
 from projects.demo import grow_projects
 from rivers.choices import ChiefRole, WaterBodyKind
+from rivers.demo import grow_quality
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui.choices import RegionLevel, Role, Tier, UnitKind
 from wushui.geo import SERVICE_AREA, length_m, to_metric
@@ -879,4 +880,4 @@ def grow_chiefs(growth):
     return {"users": len(people.users), "appointments": len(appointments)}
 
 
-STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols, grow_problems, grow_projects)
+STEPS = (grow_regions, grow_waters, grow_chiefs, grow_patrols, grow_problems, grow_projects, grow_quality)

@@ -1,9 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
+from rivers.models import (
+    Alert,
+    CampaignDeadline,
+    ChiefAppointment,
+    Outlet,
+    Sample,
+    SampleImport,
+    Segment,
+    Signboard,
+    Station,
+    ThreeRiversRecord,
+    WaterBody,
+)
 from rivers.services import create_missing_signboards
 
 
@@ -80,3 +93,81 @@ class SignboardAdmin(LeafletGeoAdmin):
             "duties": board.duties,
             "goals": board.goals,
         }
+
+
+# --- Water quality and outlets -------------------------------------------------------------------------
+
+
+@admin.register(Station)
+class StationAdmin(LeafletGeoAdmin):
+    list_display = ["code", "name", "control_level", "water_body", "target_class", "latest_class", "is_automatic", "mn"]
+    list_filter = ["control_level", "is_automatic", "latest_class", "is_active"]
+    search_fields = ["code", "name", "mn", "water_body__name"]
+    list_select_related = ["water_body"]
+    autocomplete_fields = ["segment", "responsible_chief"]
+    readonly_fields = ["water_body", "latest_class", "latest_sampled_at", "bad_since"]
+    actions = ["issue_push_token"]
+
+    @admin.action(description=_("Issue a new push token (shown once)"))
+    def issue_push_token(self, request, queryset):
+        for station in queryset:
+            token = station.issue_push_token()
+            self.message_user(request, f"{station.code}: {token}", messages.WARNING)
+
+
+@admin.register(Sample)
+class SampleAdmin(admin.ModelAdmin):
+    list_display = ["station", "sampled_at", "source", "interval", "water_class", "is_bad"]
+    list_filter = ["source", "interval", "water_class", "is_bad"]
+    search_fields = ["station__code", "station__name"]
+    list_select_related = ["station"]
+    autocomplete_fields = ["station"]
+    readonly_fields = ["water_class", "determining", "exceedances", "ph_out_of_range", "is_bad", "received_at"]
+    date_hierarchy = "sampled_at"
+    show_full_result_count = False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["station", "day", "kind", "water_class", "target_class", "chief", "taken_at"]
+    list_filter = ["kind", "water_class"]
+    search_fields = ["station__code", "station__name"]
+    list_select_related = ["station", "chief"]
+    readonly_fields = [field.name for field in Alert._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SampleImport)
+class SampleImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "requested_by", "status", "rows", "created", "updated", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in SampleImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CampaignDeadline)
+class CampaignDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["year", "subject", "due", "description"]
+    list_filter = ["year", "subject"]
+
+
+@admin.register(Outlet)
+class OutletAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
+    list_display = ["local_code", "national_code", "name", "category", "status", "water_body", "remediation_deadline"]
+    list_filter = ["status", "category", "sign_installed"]
+    search_fields = ["local_code", "national_code", "name", "responsible_entity"]
+    list_select_related = ["water_body"]
+    autocomplete_fields = ["segment"]
+    readonly_fields = ["water_body"]
+
+
+@admin.register(ThreeRiversRecord)
+class ThreeRiversRecordAdmin(admin.ModelAdmin):
+    list_display = ["water_body", "kind", "identified_on", "cleared_on", "rebound_of"]
+    list_filter = ["kind"]
+    search_fields = ["water_body__name", "water_body__code"]
+    autocomplete_fields = ["water_body", "rebound_of"]

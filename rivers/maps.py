@@ -1,10 +1,13 @@
 """Map layers of the registry: the few features a detail page embeds, and the segment layer the
 pages over a whole scope fetch for the visible extent (see ``wushui.maps``)."""
 
+from django.db.models import F
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from rivers.filtersets import SegmentLayerFilterSet, WaterBodyFilterSet
-from rivers.models import ChiefAppointment, Segment
+from rivers.choices import OutletStatus, WaterClass
+from rivers.filtersets import OutletFilterSet, SegmentLayerFilterSet, StationFilterSet, WaterBodyFilterSet
+from rivers.models import ChiefAppointment, Outlet, Segment, Station
 from wushui.choices import Tier
 from wushui.maps import DETAIL_ZOOM, MapLayer, feature, feature_collection, rank
 
@@ -77,6 +80,73 @@ class SegmentLayer(MapLayer):
                     "url": reverse("rivers:segment_detail", args=[row["pk"]]),
                     "colour": Tier.colour(row["water_body__responsible_tier"]),
                     "chiefs": chiefs.get(row["pk"], []),
+                },
+            }
+            for row in rows
+        ]
+
+
+class StationLayer(MapLayer):
+    """Monitoring stations as dots coloured by their latest class (grey: no sample yet); the worst first
+    when a view holds more than the limit. Filters: the station list's."""
+
+    url_name = "station-layer"
+    model = Station
+    geometry_field = "location"
+    filterset_class = StationFilterSet
+    fields = ("pk", "code", "name", "latest_class", "target_class", "water_body__name")
+
+    def importance(self):
+        return [F("latest_class").desc(nulls_last=True), "code"]
+
+    def features(self, rows):
+        return [
+            {
+                "type": "Feature",
+                "geometry": self.geometry(row),
+                "properties": {
+                    "name": f"{row['name']} ({row['code']})",
+                    "url": reverse("rivers:station_detail", args=[row["pk"]]),
+                    "colour": WaterClass.colour(row["latest_class"]) if row["latest_class"] else "grey",
+                    "water_class": row["latest_class"],
+                    "lines": [
+                        str(row["water_body__name"]),
+                        _("Latest: %(latest)s; target: %(target)s")
+                        % {
+                            "latest": WaterClass.label(row["latest_class"]) if row["latest_class"] else "—",
+                            "target": WaterClass.label(row["target_class"]),
+                        },
+                    ],
+                },
+            }
+            for row in rows
+        ]
+
+
+class OutletLayer(MapLayer):
+    """Pollution outlets as dots coloured by status; those still to deal with first. Filters: the
+    outlet list's."""
+
+    url_name = "outlet-layer"
+    model = Outlet
+    geometry_field = "location"
+    filterset_class = OutletFilterSet
+    fields = ("pk", "local_code", "name", "status", "responsible_entity")
+
+    def importance(self):
+        return [rank("status", [*OutletStatus.TO_DEAL_WITH, OutletStatus.SEALED, OutletStatus.COMPLIANT]), "local_code"]
+
+    def features(self, rows):
+        return [
+            {
+                "type": "Feature",
+                "geometry": self.geometry(row),
+                "properties": {
+                    "name": f"{row['name']} ({row['local_code']})",
+                    "url": reverse("rivers:outlet_detail", args=[row["pk"]]),
+                    "colour": OutletStatus.colour(row["status"]),
+                    "status": row["status"],
+                    "lines": [str(OutletStatus.label(row["status"])), row["responsible_entity"]],
                 },
             }
             for row in rows

@@ -4,12 +4,12 @@ import datetime
 import uuid
 
 import factory
-from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
 
 from inspections.models import Patrol, PatrolRuleSet
-from rivers.choices import ChiefRole, WaterBodyKind
-from rivers.models import ChiefAppointment, Segment, WaterBody
+from rivers.choices import ChiefRole, ControlLevel, OutletCategory, OutletStatus, OutletSubtype, WaterBodyKind
+from rivers.models import ChiefAppointment, Outlet, Segment, Station, WaterBody
 from wushui.choices import RegionLevel, Role, Tier, UnitKind
 from wushui.models import Region, Unit, User
 
@@ -131,3 +131,31 @@ class AnnualPlanFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     year = 2022
     investment = 500
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    """A monitoring station on a segment, at the segment's first point; its target and water type
+    follow the water body unless given."""
+
+    class Meta:
+        model = Station
+
+    code = factory.Sequence(lambda n: f"T-ST{n:03d}")
+    name = factory.Sequence(lambda n: f"Station {n}")
+    control_level = ControlLevel.DISTRICT
+    segment = factory.SubFactory(SegmentFactory)
+    location = factory.LazyAttribute(lambda station: Point(*station.segment.geometry.coords[0], srid=4326))
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outlet
+
+    local_code = factory.Sequence(lambda n: f"LW-PK-{n:04d}")
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    category = OutletCategory.INDUSTRIAL
+    subtype = OutletSubtype.ENTERPRISE
+    segment = factory.SubFactory(SegmentFactory)
+    location = factory.LazyAttribute(lambda outlet: Point(*outlet.segment.geometry.coords[0], srid=4326))
+    responsible_entity = "Some Enterprise Ltd"
+    status = OutletStatus.COMPLIANT

@@ -18,8 +18,8 @@ from inspections import problems
 from inspections.choices import ProblemSource
 from inspections.models import Patrol, PatrolPhoto, Problem, ProblemPhoto, PublicReport
 from inspections.public import add_public_photo, submit_public_report
-from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
-from tests.factories import PatrolFactory
+from rivers.models import ChiefAppointment, Outlet, Segment, Signboard, Station, WaterBody
+from tests.factories import OutletFactory, PatrolFactory, StationFactory
 from wushui.models import Region, Unit
 from wushui.scoping import CHANGE, VIEW
 
@@ -39,6 +39,12 @@ LIST_PAGES = [
     "problems:problem_rates",
     "rivers:signboard_list",
     "inspections:publicreport_list",
+    "rivers:station_list",
+    "rivers:quality_tracker",
+    "rivers:quality_yoy",
+    "rivers:quality_grading",
+    "rivers:outlet_list",
+    "rivers:three_rivers",
 ]
 LIST_ENDPOINTS = [
     "region-list",
@@ -50,10 +56,15 @@ LIST_ENDPOINTS = [
     "problem-list",
     "region-choices",
     "chief-choices",
+    "station-list",
+    "sample-list",
+    "alert-list",
+    "outlet-list",
+    "threeriversrecord-list",
     "api_schema",
 ]
 # Map layers answer for a view of the map.
-LAYER_ENDPOINTS = ["region-layer", "unit-region-layer", "segment-layer"]
+LAYER_ENDPOINTS = ["region-layer", "unit-region-layer", "segment-layer", "station-layer", "outlet-layer"]
 MAP_VIEW = {"bbox": "120.6,27.8,121.0,28.1", "zoom": "14"}
 
 # object -> personas that may see it
@@ -72,6 +83,9 @@ VISIBLE = {
     "problem_photo_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "signboard_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
     "publicreport_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    # A station and an outlet are seen where their segment is.
+    "station_a1": {"admin", "official", "department", "chief_district", "street_a", "chief_a1"},
+    "outlet_b1": {"admin", "official", "department", "chief_district", "street_b"},
 }
 
 # object -> personas that may change it: the registry is kept by the district administrators; a patrol
@@ -86,6 +100,10 @@ CHANGEABLE["problem_a1"] = CHANGEABLE["problem_photo_a1"] = {"admin", "chief_dis
 # A public report is changed (and its reporter's contact read) by those who handle its problem: the
 # problem's own change scope, whoever may move it along now.
 CHANGEABLE["publicreport_a1"] = CHANGEABLE["problem_a1"]
+
+# Stations by the water-quality department (the persona's domain), outlets by the outlet department.
+CHANGEABLE["station_a1"] = {"admin", "department"}
+CHANGEABLE["outlet_b1"] = {"admin"}
 
 MODELS = {
     "river": WaterBody,
@@ -102,6 +120,8 @@ MODELS = {
     "problem_photo_a1": ProblemPhoto,
     "signboard_a1": Signboard,
     "publicreport_a1": PublicReport,
+    "station_a1": Station,
+    "outlet_b1": Outlet,
 }
 # Objects with pages but no API of their own.
 WITHOUT_API = {"patrol_a1", "signboard_a1", "publicreport_a1"}
@@ -112,6 +132,8 @@ PATCHES = {
     "segment-detail": {"properties": {"start_description": "Checked"}},
     "region-detail": {"properties": {"name": "Checked"}},
     "unit-detail": {"duties": "Checked"},
+    "station-detail": {"properties": {"name": "Checked"}},
+    "outlet-detail": {"properties": {"name": "Checked"}},
 }
 
 DETAILS = {
@@ -127,6 +149,8 @@ DETAILS = {
     "street_b_office": ("unit_detail", "unit-detail"),
     "patrol_a1": ("inspections:patrol_detail", "patrol-detail"),
     "problem_a1": ("problems:problem_detail", "problem-detail"),
+    "station_a1": ("rivers:station_detail", "station-detail"),
+    "outlet_b1": ("rivers:outlet_detail", "outlet-detail"),
 }
 
 
@@ -187,6 +211,11 @@ def object_of(world, obj):
         return signboard_in(world)
     if obj == "publicreport_a1":
         return public_report_in(world)
+
+    if obj == "station_a1":
+        return StationFactory(code="T-ST-A1", segment=world.segment_a1)
+    if obj == "outlet_b1":
+        return OutletFactory(local_code="LW-PK-B1", segment=world.segment_b1)
     return getattr(world, obj)
 
 
@@ -220,7 +249,7 @@ def test_registry_writes_answer_by_the_change_scope(client, world, persona, obj)
     client.force_login(getattr(world.users, persona))
     endpoint = DETAILS[obj][1]
     response = client.patch(
-        reverse(endpoint, args=[getattr(world, obj).pk]), PATCHES[endpoint], content_type="application/json"
+        reverse(endpoint, args=[object_of(world, obj).pk]), PATCHES[endpoint], content_type="application/json"
     )
     expected = expected_status(persona, obj, CHANGE)
     assert response.status_code == expected, response.content
@@ -611,3 +640,10 @@ def test_the_public_pages_answer_anonymous_visitors(client, world):
         assert response.status_code == 200, url
         if not response.streaming:
             assert reverse("inspections:publicreport_list") not in response.content.decode(), url
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_water_quality_managers_import_samples(client, world, persona):
+    client.force_login(getattr(world.users, persona))
+    response = client.get(reverse("rivers:sample_import"))
+    assert response.status_code == (200 if persona in {"admin", "department"} else 403)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "leaflet",
     "axes",
     "csp",
+    "simple_history",
     "wushui",
     "rivers",
     "inspections",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wushui.middleware.PrivateAnswersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Outlet history records who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the answer to a sign-in and can replace it when the attempt was locked out.
     "axes.middleware.AxesMiddleware",
@@ -265,6 +268,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_RATE_ANON", "120/min"),
         "user": env_str("API_RATE_USER", "1200/min"),
         "auth": env_str("API_RATE_AUTH", "10/min"),
+        # Per station: automatic stations post HJ 212 packets or JSON every few minutes.
+        "station": env_str("API_RATE_STATION", "600/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -287,12 +292,21 @@ SPECTACULAR_SETTINGS = {
         "GeoJSONFeatureTypeEnum": ["Feature"],
         "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
         "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
+        "TargetClassEnum": "rivers.choices.WaterClass.target_choices",
+        "WaterClassEnum": "rivers.choices.WaterClass.choices",
     },
 }
 
 # Patrol photos: refused above this size (bytes); the phone page shrinks photos before sending.
 PATROL_PHOTO_MAX_BYTES = env_int("PATROL_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1024)
 PATROL_PHOTO_MAX_PIXELS = env_int("PATROL_PHOTO_MAX_PIXELS", 50_000_000, minimum=1_000_000)
+# Sample files: refused above this size; above the second, imported by a worker as a recorded job.
+SAMPLE_IMPORT_MAX_BYTES = env_int("SAMPLE_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+SAMPLE_IMPORT_SYNC_BYTES = env_int("SAMPLE_IMPORT_SYNC_BYTES", 512 * 1024, minimum=0)
+# The HJ 212 listener (manage.py hj212_listen): address, port, and how long a silent connection stays open.
+HJ212_HOST = env_str("HJ212_HOST", "127.0.0.1")
+HJ212_PORT = env_int("HJ212_PORT", 9212, minimum=1)
+HJ212_IDLE_SECONDS = env_int("HJ212_IDLE_SECONDS", 600, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 8 * 1024 * 1024, minimum=1024)
 
 # Signboards (公示牌) and reports from the public (their QR pages and Open311; docs/architecture.md,

@@ -26,7 +26,7 @@
     var html = properties.url
       ? '<a href="' + escapeHtml(properties.url) + '">' + escapeHtml(properties.name) + "</a>"
       : "<strong>" + escapeHtml(properties.name) + "</strong>";
-    (properties.chiefs || []).concat(properties.units || []).forEach(function (line) {
+    (properties.chiefs || []).concat(properties.units || [], properties.lines || []).forEach(function (line) {
       html += "<br>" + escapeHtml(line);
     });
     return html;
@@ -36,8 +36,15 @@
     return L.geoJSON(data, {
       style: function (feature) {
         var colour = COLOURS[feature.properties.colour] || COLOURS.blue;
+        if (feature.geometry.type === "Point") {
+          // Stations and outlets: a dot in the colour of their class or status.
+          return { color: "#ffffff", weight: 1.5, fillColor: colour, fillOpacity: 0.9, radius: 7 };
+        }
         var isArea = /Polygon/.test(feature.geometry.type);
         return { color: colour, weight: isArea ? 1.5 : 4, opacity: 0.9, fillOpacity: isArea ? 0.08 : 0 };
+      },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng);
       },
       onEachFeature: function (feature, featureLayer) {
         featureLayer.bindPopup(popup(feature.properties));

@@ -245,3 +245,27 @@ def test_patrols_are_the_ones_the_product_would_have_recorded(grown, db):
         assert 30 < spacing < 130
     findings = Finding.objects.filter(patrol__in=grown_patrols())
     assert 0.01 < findings.count() / len(patrols) < 0.06
+
+
+def test_quality_rows_are_the_products(grown, db):
+    from rivers import gb3838
+    from rivers.demo import HOURLY_DAYS, MONTHS, STATION_CODE_PREFIX
+    from rivers.models import Sample, Station, StationMonth
+
+    stations = list(Station.objects.filter(code__startswith=STATION_CODE_PREFIX))
+    assert len(stations) == 1  # 100 × 0.01
+    station = stations[0]
+    station.full_clean()
+    samples = Sample.objects.filter(station=station)
+    assert MONTHS - 1 <= samples.filter(source="lab").count() <= MONTHS + 1
+    if station.is_automatic:
+        assert samples.filter(interval="day").count() >= MONTHS * 28
+        earliest_hour = samples.filter(interval="hour").order_by("sampled_at").first().sampled_at
+        assert (TODAY - timezone.localdate(earliest_hour)).days <= HOURLY_DAYS
+    for sample in random.Random(2).sample(list(samples), 50):
+        expected = gb3838.classify(sample.classifiable_values(), lake=station.is_lake, target=station.target_class)
+        assert (sample.water_class, sample.determining) == (expected.water_class, list(expected.determining))
+        sample.full_clean()
+    latest = samples.assessed().order_by("-sampled_at").first()
+    assert (station.latest_class, station.latest_sampled_at) == (latest.water_class, latest.sampled_at)
+    assert StationMonth.objects.filter(station=station).count() >= MONTHS

@@ -14,3 +14,11 @@ def badge(choice_set, value):
     if value in (None, ""):
         return ""
     return format_html('<span class="badge {}">{}</span>', choices.colour(value), choices.label(value))
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (``{{ values|get_item:code }}``), or ``None``."""
+    if not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)

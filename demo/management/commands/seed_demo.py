@@ -19,6 +19,7 @@ from inspections.models import Patrol, Problem
 from projects.demo import seed_projects
 from projects.models import Enterprise, ProgressReport, Project, ResponsibilityTask
 from rivers.choices import ChiefRole, WaterBodyKind
+from rivers.demo import seed_quality
 from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
 from rivers.services import create_missing_signboards
 from wushui import figures
@@ -37,6 +38,7 @@ DEMO_LOGINS = (
     "dept_env",
     "dept_water",
     "owner_east",
+    "dept_outlets",
     "chief_yongzhong",
     "chief_village",
 )
@@ -97,11 +99,16 @@ class Command(BaseCommand):
                 new_patrols = seed_patrols(seed)
                 seed_projects(seed)
                 seed_problems()
+                quality = seed_quality(seed)
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
         figures.changed(figures.REGISTRY, figures.PATROLS)
         self.print_summary(seeder, new_patrols)
+        self.stdout.write(
+            f"  Water quality: {quality['stations']} stations, {quality['samples']} new samples, "
+            f"{quality['outlets']} outlets written, {quality['three_rivers']} 清三河 records new"
+        )
         self.print_logins()
 
     def print_summary(self, seeder, new_patrols):
@@ -355,6 +362,15 @@ class Seeder:
                 self.mobile_phone(),
                 unit_name="区生态环境分局",
                 domain=Domain.WATER_QUALITY,
+            ),
+            Person(
+                "dept_outlets",
+                self.person_name(),
+                Role.DEPARTMENT,
+                district,
+                self.mobile_phone(),
+                unit_name="区生态环境分局",
+                domain=Domain.OUTLETS,
             ),
         ]
 

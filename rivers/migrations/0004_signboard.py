@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rivers', '0002_initial'),
+        ('rivers', '0003_quality_outlets_three_rivers'),
     ]
 
     operations = [
