@@ -97,3 +97,30 @@ def test_the_browsable_api_lists_no_other_streets_rows(client, world):
     page = client.get("/api/v1/chiefs/", HTTP_ACCEPT="text/html").content.decode()
     assert "street_b" not in page
     assert "B1 reach" not in page
+
+
+def test_a_point_that_gdal_cannot_read_is_a_field_error(client, world):
+    client.force_login(world.users.chief_a1)
+    body = {
+        "client_uuid": "11111111-2222-3333-4444-555555555555",
+        "segment": world.segment_a1.pk,
+        "started_at": "2026-11-28T09:00:00+08:00",
+        "ended_at": "2026-11-28T09:30:00+08:00",
+        "track": {"type": "LineString", "coordinates": [[120.72, 27.90], [120.73, 27.90]]},
+        "track_times": ["2026-11-28T09:00:00+08:00", "2026-11-28T09:29:00+08:00"],
+        "findings": [{"category": "bank", "location": {"type": "Point", "coordinates": ["x", ""]}}],
+    }
+    response = client.post("/api/v1/patrols/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "findings" in response.json()["error"]["fields"]
+
+
+def test_the_admin_lists_patrols_with_findings_and_adds_no_jobs(client, world):
+    from inspections.models import Finding
+    from tests.factories import PatrolFactory
+
+    patrol = PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1)
+    Finding.objects.create(patrol=patrol, category="bank")
+    client.force_login(world.users.admin)
+    assert client.get(reverse("admin:inspections_patrol_change", args=[patrol.pk])).status_code == 200
+    assert client.post(reverse("admin:wushui_job_add"), {}).status_code == 403

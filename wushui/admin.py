@@ -47,3 +47,7 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["requested_by"]
     readonly_fields = ["kind", "status", "progress", "requested_by", "file", "error", "started_at", "finished_at"]
+
+    def has_add_permission(self, request):
+        # A job is recorded by the page that starts it, with its requester; never typed in here.
+        return False

@@ -1,5 +1,6 @@
 import json
 
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ class PointInputField(serializers.Field):
             raise serializers.ValidationError(_("Give a GeoJSON Point or [longitude, latitude]."))
         try:
             point = GEOSGeometry(json.dumps(data), srid=4326)
-        except (GEOSException, ValueError, TypeError):
+        except (GEOSException, GDALException, ValueError, TypeError):
             raise serializers.ValidationError(_("Give a GeoJSON Point or [longitude, latitude].")) from None
         error = validate_geometry(point)
         if error:

@@ -62,6 +62,8 @@ class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retri
             return PatrolSubmitSerializer
         if self.action == "list":
             return PatrolListSerializer
+        if self.action == "photos":
+            return PatrolPhotoSerializer
         return PatrolSerializer
 
     @extend_schema(

@@ -119,7 +119,7 @@ class Finding(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return FindingCategory.label(self.category)
+        return str(FindingCategory.label(self.category))
 
 
 class PatrolPhotoQuerySet(ScopedQuerySet):
