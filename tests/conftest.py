@@ -65,6 +65,11 @@ def world(db):
     official), ``street_a`` and ``street_b`` (street officials), ``chief_a1``
     (village chief of A1 on segment_a1), ``department`` (district department).
     """
+    return build_world()
+
+
+def build_world():
+    """The objects of :func:`world`, also for fixtures of a wider scope (tests/test_scope_matrix.py)."""
     district = RegionFactory(name="Longwan", code="330303000000", level=RegionLevel.DISTRICT)
     street_a = RegionFactory(
         name="Street A",
