@@ -721,9 +721,10 @@ class Browser:
         got_request_exception.connect(self.keep_exception)
         try:
             with transaction.atomic():
+                # The handler closes the answer itself (a streamed one once read), without the signal that
+                # would close the database connection.
                 response = self.handler(environ)
                 content = b"".join(response.streaming_content) if response.streaming else response.content
-                response.close()
                 transaction.set_rollback(True)
         finally:
             got_request_exception.disconnect(self.keep_exception)
