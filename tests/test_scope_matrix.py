@@ -8,7 +8,8 @@ the view renders, and a route the generator cannot fill fails with what to add.
 
 For each persona the rows are: one in their view scope but not their change scope, one in their change
 scope, one of another street (or another user's, for jobs), an id that does not exist and ``abc`` where
-the route's converter lets it through. Every method is sent to every one of them, and:
+the route's converter lets it through. Every method is sent, to each of them where it can tell something
+the others do not (``worth_sending``), and:
 
 - nothing answers 5xx;
 - a row outside the view scope answers exactly like the missing id (status and body, the id aside);
@@ -663,13 +664,13 @@ def worth_sending(route, persona, method, fill):
     scope, a suffix renders one of them with GET). A read needs one row in scope, and OPTIONS reads none in
     a class-based view (Django answers it with the methods, DRF with the serializer's fields); only writes
     tell the view-only row from the changeable one. The admin's views tell POST from the rest and answer the
-    rest as GET: for the administrator its pages get GET and POST, its missing and malformed ids every
-    method; everyone else gets every method, refused.
+    rest as GET: for the administrator a row's pages get GET and POST, the other pages and the missing and
+    malformed ids every method; everyone else gets every method, refused.
     """
     accepted = route.accepted_methods()
     if accepted is not None and method not in accepted:
         return fill.kind in (OUT_OF_SCOPE, MISSING, PLAIN)
-    if route.is_admin and persona.is_staff and fill.kind in (CHANGEABLE, PLAIN):
+    if route.is_admin and persona.is_staff and fill.kind == CHANGEABLE:
         return method in ("GET", "POST")
     if fill.kind not in IN_SCOPE:
         return True
