@@ -1,0 +1,931 @@
+"""Every route of the project, walked by every persona and anonymously, with every method.
+
+The routes are read from the URL resolver (pages, the API's router routes with their format suffixes and
+custom actions, the admin, private files, the schema and its docs), so a route is covered the day it is
+added. Its URL arguments are filled from ``ROUTE_ROWS`` (route name → the model whose rows fill it); the
+admin's model routes are filled from the model their ``ModelAdmin`` serves, ``format`` with each format
+the view renders, and a route the generator cannot fill fails with what to add.
+
+For each persona the rows are: one in their view scope but not their change scope, one in their change
+scope, one of another street (or another user's, for jobs), an id that does not exist and ``abc`` where
+the route's converter lets it through. Every method is sent, to each of them where it can tell something
+the others do not (``worth_sending``), and:
+
+- nothing answers 5xx;
+- a row outside the view scope answers exactly like the missing id (status and body, the id aside);
+- a missing id answers 404 to every accepted method but OPTIONS (the admin redirects instead);
+- in view scope, a write outside the change scope answers 403, one inside it is not refused;
+- an anonymous visitor is sent to sign in (pages) or gets 401 (API), unless the route is ``PUBLIC``;
+- a method the view does not accept answers 405;
+- no answer (HTML pages and forms, the browsable API with ``Accept: text/html``, JSON) names another
+  street's rows: their names, codes, phones, links, or ids in JSON keys and form choices.
+
+One module-wide set of rows, rolled back at the end; each request runs in a savepoint that is rolled back
+too, so a DELETE or a sign-out never changes what the next request sees.
+"""
+
+import datetime
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.geos import LineString, Point
+from django.core.files.base import ContentFile
+from django.core.signals import got_request_exception
+from django.db import transaction
+from django.test import Client, RequestFactory
+from django.test.client import ClientHandler
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import _PATH_PARAMETER_COMPONENT_RE, RoutePattern
+from django.utils.regex_helper import normalize
+from PIL import Image
+from rest_framework.authtoken.models import Token, TokenProxy
+from rest_framework.views import APIView
+
+from inspections.choices import ProblemSource
+from inspections.models import Finding, Patrol, PatrolFrequency, PatrolPhoto, PatrolRuleSet, Problem
+from rivers.jobs import REGISTRY_EXPORT
+from rivers.models import ChiefAppointment, Segment, WaterBody
+from tests.conftest import build_world
+from tests.factories import (
+    AppointmentFactory,
+    PatrolFactory,
+    SegmentFactory,
+    UnitFactory,
+    UserFactory,
+    WaterBodyFactory,
+)
+from wushui.choices import JobStatus, Role, Tier, UnitKind
+from wushui.models import Job, Region, Unit, User
+from wushui.scoping import CHANGE, VIEW
+
+# Every test here reads the module's rows (and so the database is set up even for a -k selection).
+# Collected on demand (WUSHUI_HARDENING=1) until every route it walks passes; see README.
+pytestmark = [pytest.mark.django_db, pytest.mark.hardening]
+
+PERSONAS = ("admin", "official", "department", "chief_district", "street_a", "street_b", "chief_a1")
+ANONYMOUS = "anonymous"
+# The street whose rows a persona sees; the others see the whole district.
+STREET_OF = {"street_a": "A", "chief_a1": "A", "street_b": "B"}
+OTHER_STREET = {"A": "B", "B": "A"}
+
+METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+MISSING_ID = 987654
+MALFORMED_ID = "abc"
+
+
+# -- Per-route knowledge: the one table to extend with a new route that takes arguments ---------------
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Fill the route's ``kwarg`` with ids of ``model``'s rows; ``fixed`` names its other arguments."""
+
+    model: type
+    kwarg: str = "pk"
+    fixed: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A route whose arguments name no row: filled once, with these values."""
+
+    values: dict
+
+
+def segment_content_type():
+    return ContentType.objects.get_for_model(Segment).pk
+
+
+ROUTE_ROWS = {
+    "region_detail": Rows(Region),
+    "unit_detail": Rows(Unit),
+    "rivers:waterbody_detail": Rows(WaterBody),
+    "rivers:segment_detail": Rows(Segment),
+    "inspections:patrol_detail": Rows(Patrol),
+    "inspections:patrol_photo": Rows(PatrolPhoto),
+    "job_detail": Rows(Job),
+    "job_download": Rows(Job),
+    "region-detail": Rows(Region),
+    "unit-detail": Rows(Unit),
+    "waterbody-detail": Rows(WaterBody),
+    "segment-detail": Rows(Segment),
+    "chiefappointment-detail": Rows(ChiefAppointment),
+    "patrol-detail": Rows(Patrol),
+    # Adding a photo changes its patrol: the patrol's scope answers.
+    "patrol-photos": Rows(Patrol),
+    "admin:view_on_site": Rows(Segment, "object_id", fixed={"content_type_id": segment_content_type}),
+    "admin:app_list": Fixed({"app_label": "rivers"}),
+    "admin/<url>": Fixed({"url": "nothing-here/"}),
+}
+
+# Routes an anonymous visitor may use, and why.
+PUBLIC = {
+    "login": "the sign-in page",
+    "logout": "signing out",
+    "set_language": "the language switch of the sign-in page",
+    "inspections:recorder_service_worker": "code only, the same for everybody",
+    "api_token": "exchanging a password for a token",
+    "api_schema": "the API's description",
+    "api_docs": "the API's description",
+    "api_redoc": "the API's description",
+    "admin:login": "the admin's sign-in page",
+}
+
+
+# -- The routes, from the resolver --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # as ``ResolverMatch.route`` gives it
+    name: str | None
+    patterns: tuple  # the pattern of each level, outermost first
+    callback: object
+
+    @property
+    def label(self):
+        return self.name or self.display
+
+    @property
+    def display(self):
+        return "".join(
+            str(pattern)
+            if isinstance(pattern, RoutePattern)
+            else _template(pattern, {n: f"<{n}>" for n in _names(pattern)})
+            for pattern in self.patterns
+        )
+
+    @property
+    def kwargs(self):
+        return {name for pattern in self.patterns for name in _names(pattern)}
+
+    @property
+    def view_class(self):
+        return getattr(self.callback, "cls", None) or getattr(self.callback, "view_class", None)
+
+    @property
+    def is_api(self):
+        return isinstance(self.view_class, type) and issubclass(self.view_class, APIView)
+
+    @property
+    def is_admin(self):
+        return self.route.startswith("admin/")
+
+    def accepted_methods(self):
+        """The methods the view answers, or None for a function view (which may answer any)."""
+        actions = getattr(self.callback, "actions", None)
+        if actions is not None:
+            methods = {method.upper() for method in actions} | {"OPTIONS"}
+            return methods | {"HEAD"} if "GET" in methods else methods
+        view_class = self.view_class
+        if view_class is None:
+            return None
+        methods = {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
+        # Django's View answers HEAD with GET when it has no head().
+        return methods | {"HEAD"} if "GET" in methods and "head" in view_class.http_method_names else methods
+
+    def formats(self):
+        """The format suffixes the view renders (DRF)."""
+        return sorted({renderer.format for renderer in self.view_class.renderer_classes})
+
+    def accepts(self, method):
+        """The Accept headers to send: the browsable API too, where the view renders HTML and no format
+        suffix has already chosen the renderer."""
+        if not self.is_api or method != "GET" or "format" in self.kwargs:
+            return [None]
+        renders_html = any(renderer.media_type == "text/html" for renderer in self.view_class.renderer_classes)
+        return [None, "text/html"] if renders_html else [None]
+
+    def path(self, values):
+        return "/" + "".join(_template(pattern, values) for pattern in self.patterns)
+
+
+def _names(pattern):
+    if isinstance(pattern, RoutePattern):
+        return list(pattern.converters)
+    return list(pattern.regex.groupindex)
+
+
+def _template(pattern, values):
+    if isinstance(pattern, RoutePattern):
+        return _PATH_PARAMETER_COMPONENT_RE.sub(
+            lambda match: str(pattern.converters[match["parameter"]].to_url(values[match["parameter"]])), str(pattern)
+        )
+    names = set(pattern.regex.groupindex)
+    for template, params in normalize(pattern.regex.pattern):
+        if set(params) == names:
+            return template % {name: str(values[name]) for name in names}
+    raise AssertionError(f"Cannot fill the pattern {pattern.regex.pattern!r}")
+
+
+def _walk(resolver, patterns=(), route=""):
+    for entry in resolver.url_patterns:
+        joined = URLResolver._join_route(route, str(entry.pattern))
+        if isinstance(entry, URLResolver):
+            namespace = (entry.namespace,) if entry.namespace else ()
+            for found in _walk(entry, (*patterns, entry.pattern), joined):
+                yield found if not namespace else (found[0], found[1], found[2], namespace + found[3])
+        else:
+            yield joined, (*patterns, entry.pattern), entry, ()
+
+
+def collect_routes():
+    routes = []
+    for route, patterns, entry, namespaces in _walk(get_resolver()):
+        name = ":".join((*namespaces, entry.name)) if entry.name else None
+        routes.append(Route(route, name, patterns, entry.callback))
+    return routes
+
+
+ROUTES = collect_routes()
+
+
+def _model_admin(callback):
+    """The ModelAdmin a view of the admin belongs to, following its wrappers."""
+    while callback is not None:
+        owner = getattr(callback, "model_admin", None) or getattr(callback, "__self__", None)
+        if isinstance(owner, admin.ModelAdmin):
+            return owner
+        callback = getattr(callback, "__wrapped__", None)
+    return None
+
+
+def rows_for(route):
+    """How to fill ``route``'s arguments, or a message telling the developer what to add."""
+    kwargs = route.kwargs - {"format"}
+    if not kwargs:
+        return None, None
+    spec = ROUTE_ROWS.get(route.label)
+    if spec is None and route.is_admin and len(kwargs) == 1:
+        model_admin = _model_admin(route.callback)
+        pattern_name = getattr(route.callback, "view_initkwargs", {}).get("pattern_name")
+        if model_admin is None and pattern_name:
+            # The admin's old-style object URL redirects to the change page of the same row.
+            target = next(other for other in ROUTES if other.name == f"admin:{pattern_name}")
+            model_admin = _model_admin(target.callback)
+        if model_admin is not None:
+            spec = Rows(model_admin.model, kwarg=next(iter(kwargs)))
+    if spec is None:
+        return None, (
+            f"The route {route.display!r} (name {route.name!r}) takes {sorted(kwargs)}, which the scope matrix "
+            f"cannot fill: add {route.label!r} to ROUTE_ROWS in tests/test_scope_matrix.py with the model whose "
+            f"rows its id names (Rows(Model)), or Fixed({{...}}) when its arguments name no row."
+        )
+    named = {spec.kwarg, *spec.fixed} if isinstance(spec, Rows) else set(spec.values)
+    if named != kwargs:
+        return None, f"ROUTE_ROWS[{route.label!r}] fills {sorted(named)} but the route takes {sorted(kwargs)}."
+    return spec, None
+
+
+# -- The rows: the world of conftest, and for each street its own rows of every kind ----------------------
+
+
+def jpeg(colour):
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def build_matrix():
+    world = build_world()
+    users = world.users
+    street_chief_a = UserFactory(
+        username="street_chief_a", name="Street Chief A", role=Role.CHIEF, region=world.street_a, phone="13900000111"
+    )
+    chief_b1 = UserFactory(
+        username="chief_b1", name="Chief B1", role=Role.CHIEF, region=world.village_b1, phone="13900000211"
+    )
+    former_b = UserFactory(username="former_b", name="Former Chief B", role=Role.CHIEF, region=world.village_b1)
+    a_brook = WaterBodyFactory(name="A Brook", code="T-ABROOK")
+    segment_a_brook = SegmentFactory(
+        water_body=a_brook,
+        region=world.street_a,
+        code="T-ABROOK-1",
+        name="A brook reach",
+        geometry=LineString((120.72, 27.98), (120.74, 28.00), srid=4326),
+    )
+    street_a_office = UnitFactory(
+        name="Street A office", kind=UnitKind.STREET_OFFICE, region=world.street_a, phone="0577-86000101"
+    )
+    world.street_b_office.phone = "0577-86000201"
+    world.street_b_office.save()
+    appointments = SimpleNamespace(
+        street_a_brook=AppointmentFactory(
+            chief=street_chief_a,
+            segment=segment_a_brook,
+            tier=Tier.STREET,
+            post="A brook street secretary",
+            public_phone="13900000112",
+        ),
+        village_b1=AppointmentFactory(
+            chief=chief_b1,
+            segment=world.segment_b1,
+            tier=Tier.VILLAGE,
+            post="B1 village head",
+            public_phone="13900000212",
+        ),
+        former_b1=AppointmentFactory(
+            chief=former_b,
+            segment=world.segment_b1,
+            tier=Tier.VILLAGE,
+            post="B1 former head",
+            public_phone="13900000213",
+            start_date=datetime.date(2023, 1, 1),
+            end_date=datetime.date(2024, 12, 31),
+        ),
+    )
+
+    def patrol_with_evidence(chief, segment, tier, note, colour):
+        patrol = PatrolFactory(chief=chief, segment=segment, tier=tier)
+        problem = Problem.objects.create(
+            segment=segment, category="bank", description=f"{note} problem", source=ProblemSource.PATROL
+        )
+        finding = Finding.objects.create(
+            patrol=patrol, category="bank", note=note, problem=problem, location=Point(*segment.geometry[0], srid=4326)
+        )
+        photo = PatrolPhoto.objects.create(
+            patrol=patrol, finding=finding, image=ContentFile(jpeg(colour), name="photo.jpg"), client_key=note
+        )
+        return patrol, finding, problem, photo
+
+    patrol_a1, finding_a1, problem_a1, photo_a1 = patrol_with_evidence(
+        users.chief_a1, world.segment_a1, Tier.VILLAGE, "A1 litter note", "green"
+    )
+    # On the same segment by another chief: chief A1 sees it but may not add to it.
+    patrol_a1_district, *_ = patrol_with_evidence(
+        users.chief_district, world.segment_a1, Tier.DISTRICT, "A1 district note", "blue"
+    )
+    patrol_b1, finding_b1, problem_b1, photo_b1 = patrol_with_evidence(
+        chief_b1, world.segment_b1, Tier.VILLAGE, "B1 litter note", "red"
+    )
+
+    def finished_job(user, download_name):
+        job = Job.objects.create(kind=REGISTRY_EXPORT, requested_by=user, status=JobStatus.COMPLETED, progress=100)
+        job.file.save("export.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=False)
+        job.download_name = download_name
+        job.save()
+        return job
+
+    jobs = SimpleNamespace(
+        street_a=finished_job(users.street_a, "registry-street-a-export.xlsx"),
+        chief_a1=finished_job(users.chief_a1, "registry-chief-a1-export.xlsx"),
+        street_b=finished_job(users.street_b, "registry-street-b-export.xlsx"),
+    )
+    Token.objects.create(user=users.chief_a1)
+    Token.objects.create(user=chief_b1)
+    PatrolRuleSet.objects.create()
+    PatrolFrequency.objects.create(tier=Tier.VILLAGE, period="week", count=2)
+    AccessAttempt.objects.create(username="intruder", ip_address="127.0.0.2", failures_since_start=3)
+    AccessLog.objects.create(username="street_b", ip_address="127.0.0.3")
+    AccessFailureLog.objects.create(username="intruder", ip_address="127.0.0.2", locked_out=False)
+    Group.objects.create(name="Inspectors")
+
+    # model -> [(row, street or None)]: the rows that fill routes, and whose texts and ids a persona of
+    # the other street must never meet.
+    rows = {
+        Region: [
+            (world.district, None),
+            (world.street_a, "A"),
+            (world.village_a1, "A"),
+            (world.street_b, "B"),
+            (world.village_b1, "B"),
+        ],
+        Unit: [(world.env_unit, None), (street_a_office, "A"), (world.street_b_office, "B")],
+        WaterBody: [(world.river, None), (a_brook, "A"), (world.river_b_only, "B")],
+        Segment: [
+            (world.segment_a1, "A"),
+            (segment_a_brook, "A"),
+            (world.segment_b1, "B"),
+            (world.segment_b_creek, "B"),
+        ],
+        ChiefAppointment: [
+            (world.appointments.village_a1, "A"),
+            (world.appointments.district_a1, "A"),
+            (appointments.street_a_brook, "A"),
+            (world.appointments.district_b1, "B"),
+            (appointments.village_b1, "B"),
+            (appointments.former_b1, "B"),
+        ],
+        Patrol: [(patrol_a1, "A"), (patrol_a1_district, "A"), (patrol_b1, "B")],
+        PatrolPhoto: [(photo_a1, "A"), (photo_b1, "B")],
+        Finding: [(finding_a1, "A"), (finding_b1, "B")],
+        Problem: [(problem_a1, "A"), (problem_b1, "B")],
+        Job: [(jobs.street_a, "A"), (jobs.chief_a1, "A"), (jobs.street_b, "B")],
+        User: [
+            *((getattr(users, name), None) for name in ("admin", "official", "department", "chief_district")),
+            (users.street_a, "A"),
+            (users.chief_a1, "A"),
+            (street_chief_a, "A"),
+            (users.street_b, "B"),
+            (chief_b1, "B"),
+            (former_b, "B"),
+        ],
+        TokenProxy: [(TokenProxy.objects.get(user=chief_b1), "B")],
+        PatrolRuleSet: [(PatrolRuleSet.objects.get(), None)],
+        PatrolFrequency: [(PatrolFrequency.objects.get(), None)],
+        AccessAttempt: [(AccessAttempt.objects.get(), None)],
+        AccessLog: [(AccessLog.objects.get(), None)],
+        AccessFailureLog: [(AccessFailureLog.objects.get(), None)],
+        Group: [(Group.objects.get(), None)],
+    }
+    return SimpleNamespace(world=world, users=users, rows=rows)
+
+
+# Fields whose text belongs to one row only (texts the persona meets on their own rows are taken out).
+TEXT_FIELDS = ("name", "code", "phone", "public_phone", "post", "note", "description", "download_name")
+# JSON keys and form fields that hold the id of a row of this model.
+ID_KEYS = {
+    "region": Region,
+    "parent": Region,
+    "unit": Unit,
+    "water_body": WaterBody,
+    "segment": Segment,
+    "chief": User,
+    "requested_by": User,
+    "patrol": Patrol,
+    "finding": Finding,
+    "problem": Problem,
+}
+# A row's text that the product prints anyway (a help text's example code) tells nothing.
+PRODUCT_TEXTS = [
+    str(model_field.help_text)
+    for model in apps.get_models()
+    for model_field in model._meta.get_fields()
+    if getattr(model_field, "help_text", "")
+]
+
+
+@dataclass
+class Persona:
+    name: str
+    user: User | None
+    session: str | None
+    street: str | None
+    forbidden_texts: list = field(default_factory=list)
+    forbidden_ids: dict = field(default_factory=dict)  # model -> {pk}
+    forbidden_paths: dict = field(default_factory=dict)  # (model, pk) -> [path]
+    scope: dict = field(default_factory=dict)  # model -> (ids in view scope, ids in change scope)
+
+    @property
+    def is_staff(self):
+        return self.user is not None and self.user.is_staff
+
+
+def texts_of(row):
+    return {str(getattr(row, name)) for name in TEXT_FIELDS if getattr(row, name, "")}
+
+
+def forbid(persona, rows):
+    """What ``persona`` must never meet: the other street's rows (every street's, for anonymous visitors)."""
+    if persona.user is not None and persona.street is None:
+        return
+    other = OTHER_STREET.get(persona.street)
+    hidden = {
+        model: [row for row, street in entries if street and (other is None or street == other)]
+        for model, entries in rows.items()
+    }
+    shown = {
+        text
+        for model, entries in rows.items()
+        for row, _ in entries
+        if row not in hidden[model]
+        for text in texts_of(row)
+    }
+    texts = {text for entries in hidden.values() for row in entries for text in texts_of(row)}
+    persona.forbidden_texts = sorted(
+        text
+        for text in texts
+        if not any(text in known for known in shown) and not any(text in known for known in PRODUCT_TEXTS)
+    )
+    persona.forbidden_ids = {model: {row.pk for row in entries} for model, entries in hidden.items() if entries}
+    for route in ROUTES:
+        spec, _ = rows_for(route)
+        if isinstance(spec, Rows) and spec.model in persona.forbidden_ids and "format" not in route.kwargs:
+            fixed = {name: value() for name, value in spec.fixed.items()}
+            for pk in persona.forbidden_ids[spec.model]:
+                path = route.path({**fixed, spec.kwarg: pk})
+                persona.forbidden_paths.setdefault((spec.model, pk), []).append(path)
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The rows and the signed-in personas, for the whole module; rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = build_matrix()
+        data.personas = {ANONYMOUS: Persona(ANONYMOUS, None, None, None)}
+        for name in PERSONAS:
+            user = getattr(data.users, name)
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            data.personas[name] = Persona(name, user, session, STREET_OF.get(name))
+        for persona in data.personas.values():
+            forbid(persona, data.rows)
+            if persona.user is not None:
+                persona.scope = {
+                    model: tuple(
+                        set(model.objects.restrict(persona.user, action).values_list("pk", flat=True))
+                        for action in (VIEW, CHANGE)
+                    )
+                    for model in data.rows
+                    if hasattr(model.objects, "restrict")
+                }
+        yield data
+        transaction.set_rollback(True)
+
+
+def test_the_other_street_rows_are_out_of_scope(matrix):
+    """The matrix's premise, stated without the scope code: a street's personas see none of the other
+    street's rows, and the district-wide ones see every row (every job too)."""
+    for persona in matrix.personas.values():
+        if persona.user is None:
+            continue
+        for model, (view_ids, _) in persona.scope.items():
+            for row, street in matrix.rows[model]:
+                if persona.street and street == OTHER_STREET[persona.street]:
+                    assert row.pk not in view_ids, (persona.name, row)
+                elif persona.street is None:
+                    assert row.pk in view_ids, (persona.name, row)
+
+
+def test_the_tables_name_only_routes_that_exist():
+    labels = {route.label for route in ROUTES}
+    assert set(ROUTE_ROWS) <= labels, f"Routes in ROUTE_ROWS that no longer exist: {set(ROUTE_ROWS) - labels}"
+    assert set(PUBLIC) <= labels, f"Routes in PUBLIC that no longer exist: {set(PUBLIC) - labels}"
+
+
+def test_every_route_is_walked_once():
+    routes = [route.route for route in ROUTES]
+    assert len(routes) == len(set(routes))
+    assert len(routes) > 100, "the resolver's routes, the admin's included"
+
+
+# -- Filling a route for a persona ---------------------------------------------------------------------
+
+VIEW_ONLY = "in view scope only"
+CHANGEABLE = "in change scope"
+OUT_OF_SCOPE = "out of scope"
+MISSING = "missing"
+MALFORMED = "malformed"
+PLAIN = "no id"
+IN_SCOPE = (VIEW_ONLY, CHANGEABLE)
+
+
+@dataclass(frozen=True)
+class Fill:
+    kind: str
+    path: str
+    row_id: object = None
+    model: type | None = None
+    primary: bool = True  # the row in scope that reads are sent to
+
+
+def fills(route, spec, persona, rows):
+    """The URLs ``persona`` is sent to on ``route``, for each format it renders: a row in their view scope
+    only, one in their change scope (where the route takes a write), another street's row (else another
+    village's or another user's), a missing id and "abc" (on the plain route, where the converter takes it)."""
+    formats = [{}] if "format" not in route.kwargs else [{"format": name} for name in route.formats()]
+    if spec is None:
+        return [Fill(PLAIN, route.path(values)) for values in formats]
+    if isinstance(spec, Fixed):
+        return [Fill(PLAIN, route.path({**spec.values, **values})) for values in formats]
+    entries = rows.get(spec.model)
+    if not entries:
+        pytest.fail(
+            f"The matrix has no {spec.model.__name__} rows to fill {route.label!r}: add some in build_matrix()."
+        )
+    accepted = route.accepted_methods()
+    picked = []
+    if persona.user is None or route.is_admin or spec.model not in persona.scope:
+        # Anonymous visitors and the admin: scope does not decide; a row of street B stands for all.
+        row = next((row for row, street in entries if street == "B"), entries[0][0])
+        picked.append((CHANGEABLE if persona.is_staff else OUT_OF_SCOPE, row))
+        if not route.is_admin or persona.is_staff:
+            # The admin checks that the user is staff before it reads any row: one row shows that.
+            picked += [(MISSING, MISSING_ID), (MALFORMED, MALFORMED_ID)]
+    else:
+        view_ids, change_ids = persona.scope[spec.model]
+        own = persona.street or "B"  # the district-wide personas are shown street B's rows
+        tags = dict(entries)
+        seen = sorted((row for row, _ in entries if row.pk in view_ids), key=lambda row: tags[row] != own)
+        view_only = [row for row in seen if row.pk not in change_ids]
+        changeable = [row for row in seen if row.pk in change_ids]
+        if accepted is None or accepted & WRITES:
+            picked += [(VIEW_ONLY, row) for row in view_only[:1]] + [(CHANGEABLE, row) for row in changeable[:1]]
+        else:
+            picked += [(VIEW_ONLY if seen[0] in view_only else CHANGEABLE, seen[0])] if seen else []
+        other = OTHER_STREET.get(persona.street)
+        hidden = sorted((row for row, _ in entries if row.pk not in view_ids), key=lambda row: tags[row] != other)
+        picked += [(OUT_OF_SCOPE, row) for row in hidden[:1]] + [(MISSING, MISSING_ID)]
+        if "format" not in route.kwargs:
+            # A format suffix reads the id with the same pattern: "abc" is tried on the plain route.
+            picked.append((MALFORMED, MALFORMED_ID))
+    fixed = {name: value() for name, value in spec.fixed.items()}
+    result = []
+    for values in formats:
+        first_in_scope = True
+        for kind, row in picked:
+            row_id = getattr(row, "pk", row)
+            path = route.path({**fixed, **values, spec.kwarg: row_id})
+            if not _resolves_to(route, path):
+                # The converter refuses it (an "abc" for <int:pk>): no URL reaches the view with it.
+                assert kind == MALFORMED, f"{path} does not resolve to {route.label}"
+                continue
+            result.append(Fill(kind, path, row_id, spec.model, primary=first_in_scope or kind not in IN_SCOPE))
+            first_in_scope = first_in_scope and kind not in IN_SCOPE
+    return result
+
+
+def _resolves_to(route, path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.route == route.route and match.func is route.callback
+
+
+def worth_sending(route, persona, method, fill):
+    """Which requests tell something the others do not.
+
+    A method the view does not take is refused before any row is read: the out-of-scope and missing ids
+    show it, as they show what a format suffix's renderer adds (the plain route answers for the rows in
+    scope, a suffix renders one of them with GET). A read needs one row in scope, and OPTIONS reads none in
+    a class-based view (Django answers it with the methods, DRF with the serializer's fields); only writes
+    tell the view-only row from the changeable one. The admin's views tell POST from the rest and answer the
+    rest as GET: for the administrator a row's pages get GET and POST, the other pages and the missing and
+    malformed ids every method; everyone else gets every method, refused.
+    """
+    accepted = route.accepted_methods()
+    if accepted is not None and method not in accepted:
+        return fill.kind in (OUT_OF_SCOPE, MISSING, PLAIN)
+    if route.is_admin and persona.is_staff and fill.kind == CHANGEABLE:
+        return method in ("GET", "POST")
+    if fill.kind not in IN_SCOPE:
+        return True
+    if "format" in route.kwargs:
+        return fill.primary and method == "GET"
+    if method == "OPTIONS" and accepted is not None:
+        return False
+    return fill.primary or method in WRITES
+
+
+# -- Sending -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    body: str | None  # None for binary content
+    location: str
+    content_type: str
+    error: str = ""
+
+
+TEXT_TYPES = ("text/", "json", "javascript", "openapi", "xml", "yaml")
+
+
+class Browser:
+    """Requests straight to the test handler, each in a savepoint rolled back after it. (The test client
+    would also copy every rendered template's context for ``assertTemplateUsed``, which the matrix never
+    reads.) The exception behind a 500 is kept for the report."""
+
+    def __init__(self):
+        self.factory = RequestFactory()
+        self.handler = ClientHandler(enforce_csrf_checks=False)
+        self.exception = None
+
+    def keep_exception(self, sender, request=None, **kwargs):
+        self.exception = sys.exc_info()[1]
+
+    def send(self, persona, method, path, *, api, accept=None):
+        headers = {"Accept": accept} if accept else {}
+        if persona.session:
+            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={persona.session}"
+        if method in WRITES:
+            data, content_type = ("{}", "application/json") if api else ("", "application/x-www-form-urlencoded")
+        else:
+            data, content_type = "", "application/octet-stream"
+        environ = self.factory.generic(method, path, data, content_type, headers=headers).environ
+        self.exception = None
+        got_request_exception.connect(self.keep_exception)
+        try:
+            with transaction.atomic():
+                # The handler closes the answer itself (a streamed one once read), without the signal that
+                # would close the database connection.
+                response = self.handler(environ)
+                content = b"".join(response.streaming_content) if response.streaming else response.content
+                transaction.set_rollback(True)
+        finally:
+            got_request_exception.disconnect(self.keep_exception)
+        kind = response.get("Content-Type", "")
+        body = content.decode("utf-8", "replace") if method != "HEAD" and any(t in kind for t in TEXT_TYPES) else None
+        error = f"{type(self.exception).__name__}: {self.exception}" if self.exception else ""
+        return Answer(response.status_code, body, response.get("Location", ""), kind, error)
+
+
+# -- What each answer must be --------------------------------------------------------------------------
+
+
+def sends_to_sign_in(route, answer):
+    if answer.status != 302:
+        return False
+    if route.is_admin:
+        # The admin's sign-out sends a visitor to its index, which sends them on to sign in.
+        return answer.location.startswith(reverse("admin:login")) or answer.location == reverse("admin:index")
+    return answer.location.startswith(reverse(settings.LOGIN_URL))
+
+
+def may_create(route, persona):
+    """Whether the persona may create rows through this route: the viewset's queryset says (None: no rule)."""
+    queryset = getattr(route.view_class, "queryset", None)
+    if queryset is None or not hasattr(queryset, "may_change_any"):
+        return None
+    return queryset.may_change_any(persona.user)
+
+
+def broken_rules(route, persona, method, fill, answer):
+    """The rules of the module's docstring that ``answer`` breaks."""
+    if answer.status >= 500:
+        return [f"answers {answer.status} {answer.error}".rstrip()]
+    if persona.user is None:
+        if route.label in PUBLIC:
+            return []
+        if route.is_api:
+            return [] if answer.status == 401 else [f"answers {answer.status} to an anonymous visitor, not 401"]
+        if sends_to_sign_in(route, answer):
+            return []
+        return [f"answers {answer.status} {answer.location} to an anonymous visitor, not a sign-in".replace("  ", " ")]
+    if route.is_admin and not persona.is_staff and route.label != "admin:login":
+        return [] if sends_to_sign_in(route, answer) else [f"answers {answer.status} to a user who is not staff"]
+    accepted = route.accepted_methods()
+    if accepted is not None and method not in accepted:
+        # DRF checks the permission first: one who may write nothing here may be told 403 instead.
+        if answer.status == 405 or (answer.status == 403 and method in WRITES and may_create(route, persona) is False):
+            return []
+        return [f"answers {answer.status} to a method the view does not take, not 405"]
+    if route.is_admin:
+        return []
+    broken = []
+    status = answer.status
+    if fill.kind in (MISSING, MALFORMED) and method != "OPTIONS" and status != 404:
+        broken.append(f"answers {status} for a {fill.kind} id, not 404")
+    if fill.kind in IN_SCOPE and method in ("GET", "HEAD") and status != 200:
+        broken.append(f"answers {status} for a row {fill.kind}, not 200")
+    if fill.kind == VIEW_ONLY and method in WRITES and status != 403:
+        broken.append(f"answers {status} to a write on a row in view scope only, not 403")
+    if fill.kind == CHANGEABLE and method in WRITES and status in (403, 404):
+        broken.append(f"refuses ({status}) a write on a row in the change scope")
+    if fill.kind == PLAIN and method in WRITES:
+        allowed = may_create(route, persona)
+        if allowed is False and status != 403:
+            broken.append(f"answers {status} to a write by one who may create nothing here, not 403")
+        if allowed and status == 403:
+            broken.append("refuses (403) a write by one who may create rows here")
+    return broken
+
+
+_NONCE = re.compile(r'nonce="[^"]*"|nonce-[A-Za-z0-9+/=_-]+')
+_TOKEN = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def _without_id(body, row_id):
+    return re.sub(rf"(?<![\w.-]){re.escape(str(row_id))}(?![\w.-])", "<id>", body)
+
+
+def comparable(answer, fill, *also):
+    """The answer without what differs from one request to the next: the path and id asked for (and the
+    ids in ``also``, so that two answers lose the same text), nonces, CSRF tokens."""
+    if answer.body is None:
+        return answer.status, None
+    body = answer.body.replace(fill.path, "<path>")
+    for row_id in (fill.row_id, *also):
+        body = _without_id(body, row_id)
+    return answer.status, _TOKEN.sub("<token>", _NONCE.sub("<nonce>", body))
+
+
+def leaks(route, persona, fill, answer):
+    """What ``answer`` tells ``persona`` about rows they may not see."""
+    if not answer.body or not persona.forbidden_texts:
+        return []
+    body = answer.body.replace(fill.path, "<path>")
+    found = [f"names {text!r}" for text in persona.forbidden_texts if text in body]
+    for row, paths in persona.forbidden_paths.items():
+        # The row asked for is no news to the one who asked (the browsable API repeats its links).
+        if row != (fill.model, fill.row_id):
+            found += [f"links {path}" for path in paths if path in body]
+    for name, options in re.findall(r'<select[^>]*\bname="([\w-]+)"[^>]*>(.*?)</select>', body, re.S):
+        model = ID_KEYS.get(name.rsplit("-", 1)[-1])
+        for value in re.findall(r'<option value="(\d+)"', options):
+            if int(value) in persona.forbidden_ids.get(model, ()):
+                found.append(f"offers {model.__name__} {value} in the choices of {name!r}")
+    if "json" in answer.content_type:
+        found += _json_leaks(json.loads(body), persona, route)
+    return found
+
+
+def _json_leaks(data, persona, route):
+    found = []
+    model = getattr(getattr(route.view_class, "queryset", None), "model", None)
+    items = data.get("results") or data.get("features") or [data] if isinstance(data, dict) else data
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("id") in persona.forbidden_ids.get(model, ()):
+            found.append(f"lists {model.__name__} {item['id']}")
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                forbidden = persona.forbidden_ids.get(ID_KEYS.get(key), ())
+                for pk in inner if isinstance(inner, list) else [inner]:
+                    if isinstance(pk, int) and pk in forbidden:
+                        found.append(f"gives {key}={pk}, a {ID_KEYS[key].__name__} of the other street")
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(data)
+    return found
+
+
+# -- The test ------------------------------------------------------------------------------------------
+
+
+class Report:
+    """What went wrong, grouped: the problems that the same methods, personas and rows showed, one line."""
+
+    def __init__(self):
+        self.seen = {}  # problem -> (methods, personas, kinds, example)
+
+    def add(self, problem, method, persona, fill, accept=None):
+        methods, personas, kinds, example = self.seen.setdefault(problem, (set(), set(), set(), []))
+        methods.add(method + (" (Accept: text/html)" if accept else ""))
+        personas.add(persona.name)
+        kinds.add(fill.kind)
+        example[:] = example or [f"{method} {fill.path}" + (f" (Accept: {accept})" if accept else "")]
+
+    def __bool__(self):
+        return bool(self.seen)
+
+    def __str__(self):
+        lines = {}
+        for problem, (methods, personas, kinds, example) in sorted(self.seen.items()):
+            key = (", ".join(sorted(methods)), ", ".join(sorted(personas)), ", ".join(sorted(kinds)))
+            lines.setdefault(key, ([], example[0]))[0].append(problem)
+        return "\n".join(
+            f"- {'; '.join(problems)} -- {methods} as {personas} ({kinds}), e.g. {example}"
+            for (methods, personas, kinds), (problems, example) in lines.items()
+        )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.display for route in ROUTES])
+def test_route_answers_every_persona_within_their_scope(route, matrix):
+    spec, unknown = rows_for(route)
+    if unknown:
+        pytest.fail(unknown)
+    browser = Browser()
+    report = Report()
+    for persona in matrix.personas.values():
+        persona_fills = fills(route, spec, persona, matrix.rows)
+        for method in METHODS:
+            for accept in route.accepts(method):
+                answers = {}
+                for fill in persona_fills:
+                    if not worth_sending(route, persona, method, fill):
+                        continue
+                    answer = answers[fill] = browser.send(persona, method, fill.path, api=route.is_api, accept=accept)
+                    for problem in broken_rules(route, persona, method, fill, answer) + leaks(
+                        route, persona, fill, answer
+                    ):
+                        report.add(problem, method, persona, fill, accept)
+                missing = {fill.path.replace(str(MISSING_ID), "<id>"): fill for fill in answers if fill.kind == MISSING}
+                for fill, answer in answers.items():
+                    twin = (
+                        missing.get(fill.path.replace(str(fill.row_id), "<id>")) if fill.kind == OUT_OF_SCOPE else None
+                    )
+                    if twin is None:
+                        continue
+                    ours, theirs = comparable(answer, fill), comparable(answers[twin], twin, fill.row_id)
+                    if ours != theirs:
+                        problem = f"a row out of scope answers {ours[0]} unlike a missing id ({theirs[0]})"
+                        report.add(problem + _difference(ours[1], theirs[1]), method, persona, fill, accept)
+    assert not report, f"{route.display}:\n{report}"
+
+
+def _difference(ours, theirs):
+    if ours is None or theirs is None or ours == theirs:
+        return ""
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), min(len(ours), len(theirs)))
+    return f"; the bodies differ at {at}: {ours[max(0, at - 40) : at + 40]!r} / {theirs[max(0, at - 40) : at + 40]!r}"
