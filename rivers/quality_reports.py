@@ -142,8 +142,8 @@ class Change:
 
     @property
     def improved(self):
-        """Lower concentrations are better; more dissolved oxygen is."""
-        if self.percent is None:
+        """Lower concentrations are better; more dissolved oxygen is (no change: neither)."""
+        if not self.percent:
             return None
         return self.percent > 0 if self.at_least else self.percent < 0
 
@@ -155,7 +155,9 @@ class Change:
     @property
     def percent_text(self):
         percent = self.percent
-        return "" if percent is None else f"{percent:+.1f}%"
+        if percent is None:
+            return ""
+        return "±0.0%" if not percent else f"{percent:+.1f}%"
 
 
 @dataclass
