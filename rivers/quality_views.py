@@ -189,7 +189,8 @@ def _year_and_month(request):
     today = timezone.localdate()
     year = form.cleaned_data["year"] or today.year
     month = form.cleaned_data["month"] or (today.month if year == today.year else 12)
-    return form, year, month
+    # The form shows what the figures are for, chosen or not.
+    return YearForm(initial={"year": year, "month": month}), year, month
 
 
 class YearOverYearView(LoginRequiredMixin, TemplateView):
