@@ -319,3 +319,20 @@ def test_the_sign_photo_is_private_to_those_who_see_the_outlet(client, world, ou
     for persona, status in [("street_b", 200), ("official", 200), ("street_a", 404), ("chief_a1", 404)]:
         client.force_login(getattr(world.users, persona))
         assert client.get(url).status_code == status, persona
+
+
+def test_a_sign_photo_over_the_limit_is_a_form_error(client, world, outlet, outlet_department, settings):
+    settings.PATROL_PHOTO_MAX_BYTES = 100
+    client.force_login(outlet_department)
+    data = {
+        "name": outlet.name,
+        "responsible_entity": "x",
+        "status": OutletStatus.ILLEGAL,
+        "sign_installed": "on",
+        "sign_photo": _photo(),
+    }
+    response = client.post(reverse("rivers:outlet_update", args=[outlet.pk]), data)
+    assert response.status_code == 400
+    assert "sign_photo" in response.context["form"].errors
+    outlet.refresh_from_db()
+    assert not outlet.sign_photo
