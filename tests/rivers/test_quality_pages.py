@@ -336,3 +336,10 @@ def test_a_sign_photo_over_the_limit_is_a_form_error(client, world, outlet, outl
     assert "sign_photo" in response.context["form"].errors
     outlet.refresh_from_db()
     assert not outlet.sign_photo
+
+
+def test_echarts_is_served_by_the_portal():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("js/quality-charts.js")
