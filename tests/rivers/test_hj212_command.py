@@ -55,4 +55,4 @@ def test_make_run_and_compose_start_the_listener():
     compose = (BASE_DIR / "docker-compose.yml").read_text()
     service = compose.split("\n  hj212:\n", 1)[1].split("\n\n", 1)[0]
     assert '"hj212_listen", "--host", "0.0.0.0"' in service
-    assert "9212:9212" in service
+    assert ":-9212}:9212" in service
