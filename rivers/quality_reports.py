@@ -80,18 +80,21 @@ def trend(station, period, today=None):
         )
         points = [(row["day"].isoformat(), row) for row in rows]
     else:
-        samples = (
+        # Each value taken out of the JSON by the database, flagged ones left out there too.
+        zone = timezone.get_current_timezone()
+        rows = (
             Sample.objects.assessed()
             .filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
             .order_by("sampled_at")
-            .values("sampled_at", "values", "flags")[:MAX_RAW_POINTS]
+            .annotate(**{f"v_{code}": value_of(code) for code in codes})
+            .values_list("sampled_at", *(f"v_{code}" for code in codes))[:MAX_RAW_POINTS]
         )
         points = [
             (
-                timezone.localtime(row["sampled_at"]).isoformat(timespec="minutes"),
-                {code: value for code, value in row["values"].items() if row["flags"].get(code, "N") == "N"},
+                row[0].astimezone(zone).isoformat(timespec="minutes"),
+                {code: value for code, value in zip(codes, row[1:], strict=True) if value is not None},
             )
-            for row in samples
+            for row in rows
         ]
     series = []
     for code in codes:
