@@ -99,7 +99,9 @@ def trend(station, period, today=None):
     series = []
     for code in codes:
         indicator = gb3838.INDICATORS[code]
-        data = [[moment, round(values[code], 4)] for moment, values in points if values.get(code) is not None]
+        # One time axis for all the series (it was most of the page when every point carried its time).
+        values_of = [values.get(code) for _moment, values in points]
+        data = [None if value is None else round(value, 4) for value in values_of]
         series.append(
             {
                 "code": code,
@@ -117,12 +119,14 @@ def trend(station, period, today=None):
                 if indicator.evaluated(station.is_lake)
                 else [],
                 "range": list(gb3838.PH_RANGE) if code == "ph" else None,
-                "data": data,
+                "values": data,
+                "count": sum(value is not None for value in data),
             }
         )
     return {
         "station": station.code,
         "period": period,
+        "times": [moment for moment, _values in points],
         "colours": {str(value): WaterClass.colour(value) for value in WaterClass.values()},
         "series": series,
     }

@@ -67,7 +67,8 @@ def test_station_detail_charts_each_indicator(client, world, history, period):
     trend = response.context["trend"]
     series = {item["code"]: item for item in trend["series"]}
     expected_points = {"month": 2, "year": 3, "all": 6}.get(period, 3)
-    assert len(series["nh3n"]["data"]) == expected_points
+    assert series["nh3n"]["count"] == expected_points
+    assert len(series["nh3n"]["values"]) == len(trend["times"])
     assert series["nh3n"]["target_limit"] == 1.5  # class IV
     assert [band["name"] for band in series["nh3n"]["bands"]] == ["I", "II", "III", "IV", "V", "劣V"]
     assert series["tn"]["bands"] == []  # a river: TN is shown, not classified
