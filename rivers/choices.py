@@ -78,8 +78,8 @@ class ControlLevel(ChoiceSet):
         (NATIONAL, _("National"), "red"),
         (PROVINCIAL, _("Provincial"), "orange"),
         (CITY, _("City"), "purple"),
-        (DISTRICT, _("District"), "blue"),
-        (STREET, _("Street"), "teal"),
+        (DISTRICT, _("District-controlled"), "blue"),
+        (STREET, _("Street-controlled"), "teal"),
     )
     # Stations the city (or above) assesses: the speech's 8/31 deadline applies to them.
     CITY_OR_ABOVE = (NATIONAL, PROVINCIAL, CITY)

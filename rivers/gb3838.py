@@ -105,6 +105,8 @@ INDICATORS = {
 # The indicators that set a class, in the order of GB 3838 Table 1 (the order of pages and templates).
 CLASSIFYING = tuple(code for code, indicator in INDICATORS.items() if indicator.limits is not None)
 BY_HJ212 = {indicator.hj212: indicator for indicator in INDICATORS.values() if indicator.hj212}
+# The indicators whose means are kept per month: those that classify, and pH.
+AVERAGED = (*CLASSIFYING, "ph")
 
 
 class ImpossibleValue(ValueError):

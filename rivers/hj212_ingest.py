@@ -3,6 +3,7 @@ its flag, classified (N values only), stored once; the answers the protocol asks
 TCP listener (``manage.py hj212_listen``) and the HTTP endpoint; a batch of packets is stored in one
 transaction, so that a listener receiving thousands a second makes few round trips."""
 
+import hmac
 import logging
 from dataclasses import dataclass
 
@@ -82,7 +83,7 @@ def ingest(items, stations=None, months=None):
         station = stations.get(item.mn)
         if station is None:
             outcomes.append(refuse(item, hj212.BAD_MN, "Unknown MN"))
-        elif item.pw != station.hj212_password:
+        elif not hmac.compare_digest(item.pw.encode(), station.hj212_password.encode()):
             outcomes.append(refuse(item, hj212.BAD_PASSWORD, "Wrong password"))
         elif item.st not in SYSTEMS:
             outcomes.append(refuse(item, hj212.BAD_ST, "Not a water station's system code"))

@@ -80,23 +80,28 @@ def trend(station, period, today=None):
         )
         points = [(row["day"].isoformat(), row) for row in rows]
     else:
-        samples = (
+        # Each value taken out of the JSON by the database, flagged ones left out there too.
+        zone = timezone.get_current_timezone()
+        rows = (
             Sample.objects.assessed()
             .filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
             .order_by("sampled_at")
-            .values("sampled_at", "values", "flags")[:MAX_RAW_POINTS]
+            .annotate(**{f"v_{code}": value_of(code) for code in codes})
+            .values_list("sampled_at", *(f"v_{code}" for code in codes))[:MAX_RAW_POINTS]
         )
         points = [
             (
-                timezone.localtime(row["sampled_at"]).isoformat(timespec="minutes"),
-                {code: value for code, value in row["values"].items() if row["flags"].get(code, "N") == "N"},
+                row[0].astimezone(zone).isoformat(timespec="minutes"),
+                {code: value for code, value in zip(codes, row[1:], strict=True) if value is not None},
             )
-            for row in samples
+            for row in rows
         ]
     series = []
     for code in codes:
         indicator = gb3838.INDICATORS[code]
-        data = [[moment, round(values[code], 4)] for moment, values in points if values.get(code) is not None]
+        # One time axis for all the series (it was most of the page when every point carried its time).
+        values_of = [values.get(code) for _moment, values in points]
+        data = [None if value is None else round(value, 4) for value in values_of]
         series.append(
             {
                 "code": code,
@@ -114,12 +119,14 @@ def trend(station, period, today=None):
                 if indicator.evaluated(station.is_lake)
                 else [],
                 "range": list(gb3838.PH_RANGE) if code == "ph" else None,
-                "data": data,
+                "values": data,
+                "count": sum(value is not None for value in data),
             }
         )
     return {
         "station": station.code,
         "period": period,
+        "times": [moment for moment, _values in points],
         "colours": {str(value): WaterClass.colour(value) for value in WaterClass.values()},
         "series": series,
     }
@@ -142,8 +149,8 @@ class Change:
 
     @property
     def improved(self):
-        """Lower concentrations are better; more dissolved oxygen is."""
-        if self.percent is None:
+        """Lower concentrations are better; more dissolved oxygen is (no change: neither)."""
+        if not self.percent:
             return None
         return self.percent > 0 if self.at_least else self.percent < 0
 
@@ -155,7 +162,9 @@ class Change:
     @property
     def percent_text(self):
         percent = self.percent
-        return "" if percent is None else f"{percent:+.1f}%"
+        if percent is None:
+            return ""
+        return "±0.0%" if not percent else f"{percent:+.1f}%"
 
 
 @dataclass

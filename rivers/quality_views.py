@@ -5,6 +5,7 @@ import datetime
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -105,8 +106,6 @@ class SampleFileForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith(sample_import.EXTENSIONS):
             raise forms.ValidationError(_("Upload an .xlsx or a .csv file."))
-        from django.conf import settings
-
         if upload.size > settings.SAMPLE_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)s MB.") % {"mb": settings.SAMPLE_IMPORT_MAX_BYTES // (1024 * 1024)}
@@ -189,7 +188,8 @@ def _year_and_month(request):
     today = timezone.localdate()
     year = form.cleaned_data["year"] or today.year
     month = form.cleaned_data["month"] or (today.month if year == today.year else 12)
-    return form, year, month
+    # The form shows what the figures are for, chosen or not.
+    return YearForm(initial={"year": year, "month": month}), year, month
 
 
 class YearOverYearView(LoginRequiredMixin, TemplateView):
@@ -331,6 +331,14 @@ class OutletForm(forms.ModelForm):
             "remediation_deadline": forms.DateInput(attrs={"type": "date"}),
             "remediation_completed_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def clean_sign_photo(self):
+        # The same ceiling as a patrol photo's: a sign needs no more.
+        photo = self.cleaned_data.get("sign_photo")
+        limit = settings.PATROL_PHOTO_MAX_BYTES
+        if photo and getattr(photo, "size", 0) > limit:
+            raise forms.ValidationError(_("The photo is larger than %(max)s MB.") % {"max": limit // (1024 * 1024)})
+        return photo
 
 
 class OutletUpdateView(ScopedMixin, UpdateView):

@@ -127,7 +127,7 @@ def refresh_months_of(keys):
         )
         .annotate(month=TruncMonth("sampled_at"))
         .values("station_id", "month")
-        .annotate(count=Count("pk"), **{code: Avg(value_of(code)) for code in gb3838.CLASSIFYING})
+        .annotate(count=Count("pk"), **{code: Avg(value_of(code)) for code in gb3838.AVERAGED})
         .order_by()
     )
     stations = Station.objects.in_bulk(station_ids)
@@ -137,7 +137,7 @@ def refresh_months_of(keys):
         if (row["station_id"], month) not in keys:
             continue
         station = stations[row["station_id"]]
-        means = {code: round(row[code], 4) for code in gb3838.CLASSIFYING if row[code] is not None}
+        means = {code: round(row[code], 4) for code in gb3838.AVERAGED if row[code] is not None}
         evaluation = gb3838.classify(means, lake=station.is_lake, target=station.target_class)
         months.append(
             StationMonth(

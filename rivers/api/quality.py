@@ -5,6 +5,7 @@ HTTP (the MN and password in each packet) and a JSON push with a token per stati
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import RequestDataTooBig
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -272,11 +273,21 @@ class ThreeRiversViewSet(ScopedViewSet):
 # --- The stations' own doors ------------------------------------------------------------------------------
 
 
+# A body of packets holds at most MAX_PER_REQUEST of the longest packets.
+MAX_PACKETS_BODY = MAX_PER_REQUEST * hj212.MAX_PACKET
+
+
 class PlainTextParser(parsers.BaseParser):
+    """The body as bytes, refused (413) beyond ``MAX_PACKETS_BODY``: Django's own limit applies only to
+    bodies it reads itself."""
+
     media_type = "text/plain"
 
     def parse(self, stream, media_type=None, parser_context=None):
-        return stream.read()
+        body = stream.read(MAX_PACKETS_BODY + 1) if stream is not None else b""
+        if len(body) > MAX_PACKETS_BODY:
+            raise RequestDataTooBig("The body holds more than a request's packets.")
+        return body
 
 
 class PacketParser(PlainTextParser):

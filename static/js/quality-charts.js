@@ -65,6 +65,11 @@
     if (!source || !holder || !window.echarts) { return; }
     var config = JSON.parse(source.textContent);
     config.series.forEach(function (series) {
+      // The points of this series: the shared times with this series' values, where it has one.
+      series.data = [];
+      series.values.forEach(function (value, index) {
+        if (value !== null) { series.data.push([config.times[index], value]); }
+      });
       var element = document.createElement("div");
       element.className = "chart";
       element.setAttribute("data-indicator", series.code);

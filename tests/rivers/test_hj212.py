@@ -1,6 +1,7 @@
 """The HJ 212-2017 parser, framer and CRC, on packets shaped like the standard's and vendors'."""
 
 import datetime
+import random
 
 import pytest
 
@@ -22,6 +23,14 @@ def hourly(mn="LW0001", pw="123456", flag=5, **factors):
 
 def test_crc_check_value():
     assert crc16(b"123456789") == 0x2F80
+    assert hj212.crc16_bitwise(b"123456789") == 0x2F80
+
+
+def test_the_table_crc_is_the_standards_bitwise_one():
+    rng = random.Random(212)
+    for _ in range(500):
+        data = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 300)))
+        assert crc16(data) == hj212.crc16_bitwise(data)
 
 
 def test_the_standards_example_decodes():
@@ -147,3 +156,11 @@ def test_answers_echo_the_qn_and_are_framed():
 def test_frame_refuses_an_oversized_segment():
     with pytest.raises(ValueError, match="at most"):
         frame("x" * 10000)
+
+
+@pytest.mark.parametrize(
+    "text", ["20261301000000", "20260230000000", "20260305250000", "2026030510000", "２０２６0305100000"]
+)
+def test_impossible_data_times_are_refused(text):
+    with pytest.raises(ValueError):  # noqa: PT011 - the datetime's own messages vary
+        hj212.parse_time(text)

@@ -46,3 +46,13 @@ def test_the_command_listens_answers_and_stops_on_sigterm(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_make_run_and_compose_start_the_listener():
+    run = (BASE_DIR / "scripts" / "run.sh").read_text()
+    assert "manage.py hj212_listen" in run
+    assert "$listener" in run.split("trap", 1)[1].splitlines()[0]  # stopped with the others
+    compose = (BASE_DIR / "docker-compose.yml").read_text()
+    service = compose.split("\n  hj212:\n", 1)[1].split("\n\n", 1)[0]
+    assert '"hj212_listen", "--host", "0.0.0.0"' in service
+    assert ":-9212}:9212" in service

@@ -218,3 +218,11 @@ def test_a_sample_filter_out_of_range_is_a_400_naming_it(client, world, stations
     response = client.get(reverse("sample-list"), {"since": "2200-01-01"})
     assert response.status_code == 400
     assert "since" in response.json()["error"]["fields"]
+
+
+def test_an_hj212_body_over_the_limit_is_a_413(client, stations, monkeypatch):
+    from rivers.api import quality
+
+    monkeypatch.setattr(quality, "MAX_PACKETS_BODY", 100)
+    response = client.post(reverse("hj212"), b"#" * 500, content_type="text/plain")
+    assert response.status_code == 413

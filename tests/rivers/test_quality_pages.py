@@ -67,7 +67,8 @@ def test_station_detail_charts_each_indicator(client, world, history, period):
     trend = response.context["trend"]
     series = {item["code"]: item for item in trend["series"]}
     expected_points = {"month": 2, "year": 3, "all": 6}.get(period, 3)
-    assert len(series["nh3n"]["data"]) == expected_points
+    assert series["nh3n"]["count"] == expected_points
+    assert len(series["nh3n"]["values"]) == len(trend["times"])
     assert series["nh3n"]["target_limit"] == 1.5  # class IV
     assert [band["name"] for band in series["nh3n"]["bands"]] == ["I", "II", "III", "IV", "V", "劣V"]
     assert series["tn"]["bands"] == []  # a river: TN is shown, not classified
@@ -319,3 +320,27 @@ def test_the_sign_photo_is_private_to_those_who_see_the_outlet(client, world, ou
     for persona, status in [("street_b", 200), ("official", 200), ("street_a", 404), ("chief_a1", 404)]:
         client.force_login(getattr(world.users, persona))
         assert client.get(url).status_code == status, persona
+
+
+def test_a_sign_photo_over_the_limit_is_a_form_error(client, world, outlet, outlet_department, settings):
+    settings.PATROL_PHOTO_MAX_BYTES = 100
+    client.force_login(outlet_department)
+    data = {
+        "name": outlet.name,
+        "responsible_entity": "x",
+        "status": OutletStatus.ILLEGAL,
+        "sign_installed": "on",
+        "sign_photo": _photo(),
+    }
+    response = client.post(reverse("rivers:outlet_update", args=[outlet.pk]), data)
+    assert response.status_code == 400
+    assert "sign_photo" in response.context["form"].errors
+    outlet.refresh_from_db()
+    assert not outlet.sign_photo
+
+
+def test_echarts_is_served_by_the_portal():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("js/quality-charts.js")
