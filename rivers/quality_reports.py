@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from rivers import gb3838
 from rivers.choices import ControlLevel, DeadlineSubject, OutletStatus, SampleInterval, WaterClass
 from rivers.filtersets import bad_stations_q
-from rivers.models import CampaignDeadline, Outlet, Sample, Station, StationMonth
+from rivers.models import CampaignDeadline, Sample, StationMonth
 from rivers.samples import value_of
 
 # The indicators the pages show, in the standard's order; TN is shown for rivers too.
@@ -372,11 +372,3 @@ def outlet_counts(outlets, today):
         for value, label in OutletStatus.choices()
     ]
     return figures
-
-
-def outlets_in_scope(user):
-    return Outlet.objects.restrict(user)
-
-
-def stations_in_scope(user):
-    return Station.objects.restrict(user)
