@@ -80,10 +80,6 @@ def _error(field, message):
 _NUMBER = (int, float)
 
 
-def _is_pair_of_numbers(pair):
-    return type(pair[0]) in _NUMBER and type(pair[1]) in _NUMBER
-
-
 def _parse_times(values, field):
     """``(aware datetimes, texts to store)``. A time without an offset is local time, as a phone
     shows it; a time with one is kept as sent."""

@@ -494,10 +494,6 @@ def _user(username, name, unit, password):
     return user
 
 
-def _month_days(year, month):
-    return periods.period_containing(periods.MONTH, datetime.date(year, month, 1))
-
-
 @transaction.atomic
 def seed_projects(seed, today=None):
     """Longwan's projects, responsibility tasks and enterprises, with this year's reports up to

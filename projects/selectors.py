@@ -36,7 +36,7 @@ from projects.models import (
 )
 from projects.models.projects import MONEY
 from wushui import periods
-from wushui.models import Region, Unit
+from wushui.models import Region
 
 ZERO = Decimal("0.00")
 
@@ -376,8 +376,3 @@ def enterprise_counts(enterprises, day=None):
         key=lambda row: (-row["listed"], row["label"]),
     )
     return EnterpriseCounts(by_industry=by_industry, by_street=by_street, total=total)
-
-
-def owner_units():
-    """Units that own projects, for filters."""
-    return Unit.objects.filter(pk__in=Project.objects.values("owner_unit_id"))

@@ -80,10 +80,6 @@ def store_samples(samples: Iterable[Sample], *, refresh_months=True) -> StoreRes
     return result
 
 
-def month_of(moment):
-    return timezone.localtime(moment).date().replace(day=1)
-
-
 def months_touched(samples):
     """The (station id, month) pairs assessed samples fall in."""
     zone = timezone.get_current_timezone()  # once: each lookup of it costs as much as the rest
