@@ -216,7 +216,8 @@ class Route:
 def _names(pattern):
     if isinstance(pattern, RoutePattern):
         return list(pattern.converters)
-    return list(pattern.regex.groupindex)
+    # Unnamed groups (a few third-party admin routes) are filled in order as _0, _1, ...
+    return list(pattern.regex.groupindex) or [f"_{i}" for i in range(pattern.regex.groups)]
 
 
 def _template(pattern, values):
@@ -224,7 +225,7 @@ def _template(pattern, values):
         return _PATH_PARAMETER_COMPONENT_RE.sub(
             lambda match: str(pattern.converters[match["parameter"]].to_url(values[match["parameter"]])), str(pattern)
         )
-    names = set(pattern.regex.groupindex)
+    names = set(_names(pattern))
     for template, params in normalize(pattern.regex.pattern):
         if set(params) == names:
             return template % {name: str(values[name]) for name in names}
