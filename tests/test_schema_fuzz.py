@@ -13,13 +13,14 @@ its first failing example):
 - every status answered to a request the schema allows is documented for the operation;
 - every documented answer conforms: its content type and its body match the schema of its status.
 
-Bounded for CI (about a minute per database): a few dozen generated requests per operation, with values
+Bounded for CI (about four minutes per database on two cores): a few dozen generated requests per operation, with values
 at the storage's edges mixed in; neither the schema's own examples nor the coverage phase (which generate
 a thousand boundary requests per write operation and take seconds to build at collection), no shrinking
 (the failing example is reported as found), derandomised so that a run repeats the last one, and no
 example database on disk.
 """
 
+import datetime
 import io
 
 import pytest
@@ -30,17 +31,20 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.urls import resolve
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from PIL import Image
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 
-from inspections.models import Finding, PatrolPhoto
-from rivers.choices import WaterBodyKind
-from tests.factories import PatrolFactory, WaterBodyFactory
+from inspections.choices import ProblemSource
+from inspections.models import Finding, PatrolPhoto, Problem
+from rivers.choices import SampleSource, ThreeRiversKind, WaterBodyKind
+from rivers.models import Alert, ThreeRiversRecord
+from rivers.samples import new_sample, store_samples
+from tests.factories import OutletFactory, PatrolFactory, StationFactory, WaterBodyFactory
 
-# Collected on demand (WUSHUI_HARDENING=1) until the API answers as its schema says; see README.
 pytestmark = pytest.mark.hardening
 
 # Generated requests per operation: more where a server error is looked for, fewer where every answer
@@ -80,12 +84,14 @@ def config(mode, examples):
 class InProcess:
     """Django's WSGI application on the test's database, as Django's own test client runs it: each request in
     a savepoint rolled back after it (a generated DELETE does not empty the world for the next one), and the
-    database connection is not closed at the start and end of each request."""
+    database connection is not closed at the start and end of each request; no compression is asked for."""
 
     def __init__(self):
         self.handler = WSGIHandler()
 
     def __call__(self, environ, start_response):
+        # The WSGI client does not undo a gzip encoding (the map layers compress): ask for none.
+        environ.pop("HTTP_ACCEPT_ENCODING", None)
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         try:
@@ -113,9 +119,10 @@ VALID_REQUEST = load("positive", CONFORMANCE_EXAMPLES)
 
 
 @pytest.fixture(params=PERSONAS)
-def token(request, world):
+def token(request, world, projects_world):
     """The persona's API token, on the world with rows like the demo's: a river drawn as two arms, a lake,
-    a patrol of chief A1 with a finding and its photo."""
+    a patrol of chief A1 with a finding and its photo and problem, a station with a 劣V sample and its alert,
+    an outlet, a black-river record, and the projects, tasks and enterprises of ``projects_world``."""
     world.river.geometry = MultiLineString(
         LineString((120.72, 27.90), (120.80, 27.92)), LineString((120.85, 27.90), (120.90, 27.91)), srid=4326
     )
@@ -135,6 +142,18 @@ def token(request, world):
     image = io.BytesIO()
     Image.new("RGB", (16, 12), "green").save(image, "JPEG")
     PatrolPhoto.objects.create(patrol=patrol, finding=finding, image=ContentFile(image.getvalue(), name="bank.jpg"))
+    Problem.objects.create(
+        segment=world.segment_a1, category="bank", description="Litter on the bank", source=ProblemSource.PATROL
+    )
+    station = StationFactory(segment=world.segment_a1, responsible_chief=world.users.chief_a1)
+    store_samples(
+        [new_sample(station, timezone.now() - datetime.timedelta(hours=2), SampleSource.LAB, values={"nh3n": 2.6})]
+    )
+    assert Alert.objects.exists()
+    OutletFactory(segment=world.segment_a1)
+    ThreeRiversRecord.objects.create(
+        water_body=world.river, kind=ThreeRiversKind.BLACK, identified_on=datetime.date(2025, 4, 1)
+    )
     return Token.objects.create(user=getattr(world.users, request.param)).key
 
 
@@ -146,6 +165,7 @@ def on_existing_rows(case):
         return
     view = resolve(case.operation.path.replace("{id}", "1")).func
     ids = sorted(view.cls.queryset.model.objects.values_list("pk", flat=True))
+    assert ids, f"the world has no {view.cls.queryset.model.__name__} rows: add some in the token fixture"
     case.path_parameters["id"] = ids[generated % len(ids)]
 
 

@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "wushui.api.schema.document_errors"],
     # Names for enums that several components share (a test keeps the schema free of warnings).
     "ENUM_NAME_OVERRIDES": {
         "PatrolSourceEnum": "inspections.choices.PatrolSource.choices",

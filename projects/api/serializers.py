@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from projects.choices import WaterCategory
 from projects.models import (
     AnnualPlan,
     Enterprise,
@@ -124,6 +125,8 @@ class SummarySerializer(serializers.Serializer):
 
 class TaskSerializer(PortalModelSerializer):
     year = serializers.IntegerField(source="letter.year", read_only=True)
+    # A task need not serve one water category: blank is documented as the answer may hold it.
+    category = serializers.ChoiceField(choices=WaterCategory.choices(), allow_blank=True, read_only=True)
 
     class Meta:
         model = ResponsibilityTask

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, parsers, permissions, serializers, viewsets
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -315,7 +315,8 @@ class HJ212View(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [PlainTextParser, PacketParser]
-    renderer_classes = [PlainTextRenderer, JSONRenderer]
+    # The protocol's answers are text; so are its errors (in the API's error shape).
+    renderer_classes = [PlainTextRenderer]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "station"
 
@@ -350,7 +351,7 @@ class HJ212View(APIView):
                     continue
             items.append(item)
         if not items:
-            return Response(b"", status=400)
+            raise exceptions.ParseError(_("The body holds no HJ 212 packet."))
         if len(items) > MAX_PER_REQUEST:
             return Response(b"Too many packets in one request", status=413)
         outcomes = ingest(items)

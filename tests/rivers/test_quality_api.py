@@ -144,7 +144,10 @@ def test_hj212_over_http(client, stations):
     assert response.status_code == 400
     [refusal] = hj212.StreamDecoder().feed(response.content)
     assert refusal.cp == "QnRtn=9"
-    assert client.post(reverse("hj212"), b"nothing", content_type="text/plain").status_code == 400
+    nothing = client.post(reverse("hj212"), b"nothing", content_type="text/plain")
+    assert (nothing.status_code, nothing["Content-Type"]) == (400, "text/plain; charset=ascii")
+    assert b"no HJ 212 packet" in nothing.content
+    assert Sample.objects.count() == 1
 
 
 def test_lists_are_scoped(client, world, stations):
