@@ -292,11 +292,15 @@ TRANSITION_LIST = (
 TRANSITIONS = {transition.name: transition for transition in TRANSITION_LIST}
 # The name of the timeline entry a problem starts with (not a transition: nobody "makes" it twice).
 REGISTER = "register"
+# A timeline entry that changes no state: a later water-quality alert of the problem's station (inspections.alerts).
+ALERT = "alert"
 
 
 def label(name):
     if name == REGISTER:
         return _("Register")
+    if name == ALERT:
+        return _("Alert again")
     transition = TRANSITIONS.get(name)
     return transition.label if transition else name
 

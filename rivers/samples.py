@@ -333,8 +333,7 @@ def untaken_alerts(after_id=0, limit=500):
     return (
         Alert.objects.untaken()
         .filter(pk__gt=after_id)
-        .select_related("station__segment", "chief")
-        .defer("station__location", "station__segment__geometry")
+        .select_related("station__segment", "chief", "sample")
         .order_by("pk")[:limit]
     )
 

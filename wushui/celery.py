@@ -26,3 +26,9 @@ def make_filesystem_broker_folders(sender, source, **kwargs):
     for name in FILESYSTEM_BROKER_FOLDERS:
         if name in options:
             Path(options[name]).mkdir(parents=True, exist_ok=True)
+
+
+def every(seconds, task_name):
+    """Run the task ``task_name`` every ``seconds`` under beat. An app registers its periodic tasks from its
+    ``AppConfig.ready()`` (beat sets Django up before it reads the schedule), so the core lists none."""
+    app.conf.beat_schedule = {**app.conf.beat_schedule, task_name: {"task": task_name, "schedule": seconds}}

@@ -375,7 +375,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic tasks are registered by the apps (wushui.celery.every), not listed here.
 CELERY_BEAT_SCHEDULE: dict = {}
+# How often beat turns new water-quality alerts into problems (seconds).
+ALERT_SWEEP_SECONDS = env_int("ALERT_SWEEP_SECONDS", 300, minimum=10)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wushui@localhost")

@@ -4,6 +4,7 @@ report from the public adds to its problem (``public``)."""
 from inspections.models.patrols import Finding, Patrol, PatrolPhoto, PatrolQuerySet
 from inspections.models.problems import (
     Problem,
+    ProblemAlert,
     ProblemDeadlineRule,
     ProblemEvent,
     ProblemPhoto,
@@ -21,6 +22,7 @@ __all__ = [
     "PatrolQuerySet",
     "PatrolRuleSet",
     "Problem",
+    "ProblemAlert",
     "ProblemDeadlineRule",
     "ProblemEvent",
     "ProblemPhoto",

@@ -393,3 +393,26 @@ class ProblemDeadlineRule(models.Model):
         if self.working_days:
             return periods.working_days_after(moment, days)
         return moment + datetime.timedelta(days=days)
+
+
+class ProblemAlert(models.Model):
+    """A water-quality alert taken up as a system problem (系统预警): the first alert of a station opens a
+    problem, the station's later alerts join it while it is open. An alert belongs to one problem only, so
+    two sweeps running at once cannot both make one of it."""
+
+    alert = models.OneToOneField(
+        "rivers.Alert", verbose_name=_("alert"), on_delete=models.CASCADE, related_name="problem_link"
+    )
+    problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="alerts")
+    station = models.ForeignKey(
+        "rivers.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="problem_links"
+    )
+    linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("alert taken up")
+        verbose_name_plural = _("alerts taken up")
+        indexes = [models.Index(fields=["station", "problem"], name="problem_alert_station")]
+
+    def __str__(self):
+        return f"{self.alert} → #{self.problem_id}"
