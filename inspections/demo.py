@@ -28,6 +28,7 @@ from inspections.tracks import track_from_geojson
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment
 from wushui import periods
+from wushui.bulk import insert_objects, insert_rows
 from wushui.choices import Tier
 from wushui.geo import from_metric, to_metric
 
@@ -438,8 +439,8 @@ def _write_walks(walks, rules_by_segment):
             note = str(FindingCategory.label(category))
             findings.append(Finding(patrol=patrol, category=category, note=note, location=location))
     with _submitted_as_drawn():
-        Patrol.objects.bulk_create(patrols)
-    Finding.objects.bulk_create(findings)
+        insert_objects(Patrol, patrols)
+    insert_objects(Finding, findings)
     return len(findings)
 
 
@@ -1006,57 +1007,19 @@ def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
                 photos.append((next_photo, case.id, next_event, "after", rng.choice(photo_names), 64, 48, at))
                 next_photo += 1
             next_event += 1
-    _insert_rows(Problem, ["segment_id" if name == "segment" else name for name in PROBLEM_COLUMNS], problems)
+    insert_rows(Problem, ["segment_id" if name == "segment" else name for name in PROBLEM_COLUMNS], problems)
     # Timeline entries and photos are six rows for every problem: written as plain rows, the values
     # prepared as the fields would prepare them, because bulk_create's per-field work took two thirds
     # of the step's time.
-    _insert_rows(
+    insert_rows(
         ProblemEvent,
         ["id", "problem_id", "transition", "actor_id", "at", "from_status", "to_status", "note", "details"],
         events,
     )
-    _insert_rows(
+    insert_rows(
         ProblemPhoto, ["id", "problem_id", "event_id", "stage", "image", "width", "height", "uploaded_at"], photos
     )
     written["problems"] += len(problems)
     written["problem events"] += len(events)
     written["problem photos"] += len(photos)
     return next_event, next_photo
-
-
-def _insert_rows(model, columns, rows, batch=2000):
-    """``INSERT`` ``rows`` (tuples in the order of ``columns``) into ``model``'s table, many rows a
-    statement; values prepared as the fields prepare them for this database (datetimes as the backend
-    stores them, JSON, geometries with their placeholder), without bulk_create's per-row machinery."""
-    from django.db import connection
-
-    fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
-    compiler = model.objects.all().query.get_compiler(connection=connection)
-
-    def preparer(field):
-        kind = field.get_internal_type()
-        if kind == "DateTimeField":
-            return connection.ops.adapt_datetimefield_value
-        if kind == "JSONField" or hasattr(field, "geom_type"):
-            return lambda value: field.get_db_prep_save(value, connection)
-        return None
-
-    preparers = [preparer(field) for field in fields]
-    geometries = [index for index, field in enumerate(fields) if hasattr(field, "geom_type")]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    plain = ["%s"] * len(columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start : start + batch]
-            params, placeholders = [], []
-            for row in chunk:
-                marks = list(plain)
-                for index in geometries:
-                    marks[index] = fields[index].get_placeholder(row[index], compiler, connection)
-                placeholders.append("(" + ", ".join(marks) + ")")
-                for prepare, mark, value in zip(preparers, marks, row, strict=True):
-                    if mark == "NULL":
-                        continue
-                    params.append(value if prepare is None or value is None else prepare(value))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join(placeholders)}", params)

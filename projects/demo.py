@@ -41,6 +41,7 @@ from projects.models import (
 )
 from projects.models.enterprises import default_deadline
 from wushui import periods
+from wushui.bulk import insert_objects
 from wushui.choices import Domain, RegionLevel, Role, UnitKind
 from wushui.models import Region, Unit, User
 
@@ -819,9 +820,7 @@ def grow_projects(growth):
 
 
 def _bulk(model, rows):
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[start : start + BATCH])
-    return len(rows)
+    return insert_objects(model, rows)
 
 
 def _write_reports(reports, quantities):

@@ -40,6 +40,7 @@ from rivers.samples import (
     refresh_months_of,
     store_samples,
 )
+from wushui.bulk import insert_objects
 from wushui.choices import Tier
 
 # (code, name, water body code, control level, automatic MN, how polluted: NH3-N level now, trend a year)
@@ -395,7 +396,7 @@ def _flags(rng, values):
 
 
 def _write(samples, written, alerts, keys, latest, ticker):
-    Sample.objects.bulk_create(samples, batch_size=WRITE_BATCH)
+    insert_objects(Sample, samples)
     alerts += raise_alerts(samples)
     keys |= months_touched(samples)
     for sample in samples:
