@@ -1,5 +1,6 @@
 """Playwright driving Debian's Chromium (Playwright's own browser download cannot work here)."""
 
+import io
 import os
 
 import pytest
@@ -53,3 +54,41 @@ def sign_in(page, username, password="secret-password"):
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_url("**/")
+
+
+# --- Working a problem through its pages (the problem and public journeys) ---------------------------------
+
+
+@pytest.fixture
+def photo_file(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "after.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 90), "seagreen").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def open_task(page, task, problem):
+    """From "my work", the list of the task ``task`` (its count not zero), then the problem's page."""
+    from playwright.sync_api import expect
+
+    page.goto("/problems/my-work/")
+    page.click(f"a[data-task='{task}']")
+    expect(page.locator(f"a[data-task='{task}'] .count")).not_to_have_text("0")
+    page.click(f"a[href='/problems/{problem.pk}/']")
+    page.wait_for_url(f"**/problems/{problem.pk}/")
+
+
+def act(page, transition):
+    """The form of ``transition`` on a problem's page, opened."""
+    form = page.locator(f"form[data-transition='{transition}']")
+    if not form.is_visible():
+        page.click(f"details:has(form[data-transition='{transition}']) > summary")
+    return form
+
+
+def sign_out(page):
+    page.click("form[data-sign-out] button")
+    page.wait_for_url("**/login/**")

@@ -2,47 +2,14 @@
 village chief, who accepts it and completes it with a photo; the district chief verifies and archives
 it. The forms are htmx forms (no inline script: the page fixture fails on any CSP refusal)."""
 
-import io
-
 import pytest
 from playwright.sync_api import expect
 
 from inspections import problems
 from inspections.choices import ProblemSource
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import act, open_task, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def photo_file(tmp_path):
-    from PIL import Image
-
-    path = tmp_path / "after.jpg"
-    buffer = io.BytesIO()
-    Image.new("RGB", (120, 90), "seagreen").save(buffer, "JPEG")
-    path.write_bytes(buffer.getvalue())
-    return str(path)
-
-
-def open_task(page, task, problem):
-    page.goto("/problems/my-work/")
-    page.click(f"a[data-task='{task}']")
-    expect(page.locator(f"a[data-task='{task}'] .count")).not_to_have_text("0")
-    page.click(f"a[href='/problems/{problem.pk}/']")
-    page.wait_for_url(f"**/problems/{problem.pk}/")
-
-
-def act(page, transition):
-    form = page.locator(f"form[data-transition='{transition}']")
-    if not form.is_visible():
-        page.click(f"details:has(form[data-transition='{transition}']) > summary")
-    return form
-
-
-def sign_out(page):
-    page.click("form[data-sign-out] button")
-    page.wait_for_url("**/login/**")
 
 
 def test_a_chief_works_a_problem_through_my_work(page, world, photo_file):

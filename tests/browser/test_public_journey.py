@@ -1,6 +1,7 @@
 """A passer-by scans a signboard's QR code with a phone: sees the river and its chiefs, marks the place,
 is shown the open problem already reported there, reports theirs with a photo, and follows it to its
-rating; staff see the report arrive. And a report made without signal goes when the signal returns, once."""
+rating; staff see the report arrive and work it through the problem's pages, from assignment to archive.
+And a report made without signal goes when the signal returns, once."""
 
 import io
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from inspections import public
 from inspections.models import Problem, PublicReport
 from rivers.models import Signboard
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import act, open_task, sign_in, sign_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,7 +70,9 @@ def fill_report(page, description):
     expect(page.locator("#pin-text")).to_contain_text("Marked at your position")
 
 
-def test_a_passer_by_reports_a_problem_and_follows_it_to_its_rating(phone, browser, live_server, world, board):
+def test_a_passer_by_reports_a_problem_and_follows_it_to_its_rating(
+    phone, browser, live_server, world, board, photo_file
+):
     earlier = public.submit_public_report(
         segment=world.segment_a1, category="bank", description="Old heap", location=Point(120.7802, 27.9106, srid=4326)
     )[0]
@@ -111,13 +114,43 @@ def test_a_passer_by_reports_a_problem_and_follows_it_to_its_rating(phone, brows
     staff.goto(report.get_absolute_url())
     expect(staff.locator("#report-description")).to_contain_text("Construction waste")
     expect(staff.locator(".photos img")).to_have_count(1)
-    staff.context.close()
+    sign_out(staff)
 
-    # The reporter follows it; closed (directly: the workflow lands with its own issue), they rate it.
+    # The reporter follows it while the chiefs work it through the problem's pages.
     phone.click("#sent [data-field=link]")
     expect(phone.locator("#report-status")).to_have_text("Received")
     expect(phone.locator(".photos img")).to_have_count(1)
-    Problem.objects.filter(pk=report.problem_id).update(status="archived")
+    problem = report.problem
+    sign_in(staff, "chief_district")
+    open_task(staff, "assign", problem)
+    form = act(staff, "assign")
+    form.locator("select[name=assignee_chief]").select_option(str(world.users.chief_a1.pk))
+    form.locator("button[type=submit]").click()
+    expect(staff.locator("#problem-work [data-assignee]")).to_contain_text("Chief A1")
+    sign_out(staff)
+    sign_in(staff, "chief_a1")
+    open_task(staff, "accept", problem)
+    act(staff, "accept").locator("button[type=submit]").click()
+    expect(staff.locator("form[data-transition='complete']")).to_have_count(1)
+    phone.reload()
+    expect(phone.locator("#report-status")).to_have_text("Being handled")
+    form = act(staff, "complete")
+    form.locator("textarea[name=note]").fill("Two loads taken away")
+    form.locator("input[name=photos]").set_input_files(photo_file)
+    form.locator("button[type=submit]").click()
+    expect(staff.locator("[data-after-photos] img")).to_have_count(1)
+    sign_out(staff)
+    sign_in(staff, "chief_district")
+    open_task(staff, "verify", problem)
+    act(staff, "verify").locator("button[type=submit]").click()
+    expect(staff.locator("form[data-transition='archive']")).to_have_count(1)
+    act(staff, "archive").locator("button[type=submit]").click()
+    expect(staff.locator("#actions form")).to_have_count(0)
+    staff.context.close()
+    problem.refresh_from_db()
+    assert problem.status == "archived"
+
+    # Closed, the reporter rates it.
     phone.reload()
     expect(phone.locator("#report-status")).to_have_text("Closed")
     phone.click("#rating-form label[for=id_rating_1]")
