@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project_list"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("<int:pk>/report/", views.ReportCreateView.as_view(), name="report_create"),
+    path("reports/<int:pk>/correct/", views.ReportCorrectView.as_view(), name="report_correct"),
     path("<int:pk>/milestones/", views.MilestoneUpdateView.as_view(), name="milestone_update"),
     path("photos/<int:pk>/", views.ReportPhotoFileView.as_view(), name="report_photo"),
     path("summary/", views.InvestmentSummaryView.as_view(), name="investment_summary"),

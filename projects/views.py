@@ -13,8 +13,16 @@ from django.views.generic import FormView, TemplateView
 from projects import imports, selectors, services
 from projects.access import manages_projects
 from projects.filtersets import EnterpriseFilterSet, ProjectFilterSet, TaskFilterSet
-from projects.forms import ImportForm, InspectionForm, MilestoneForm, ReportForm, SummaryForm, TaskUpdateForm
-from projects.models import Enterprise, Project, ReportPhoto, ResponsibilityTask, TaskUpdate
+from projects.forms import (
+    CorrectionForm,
+    ImportForm,
+    InspectionForm,
+    MilestoneForm,
+    ReportForm,
+    SummaryForm,
+    TaskUpdateForm,
+)
+from projects.models import Enterprise, ProgressReport, Project, ReportPhoto, ResponsibilityTask, TaskUpdate
 from wushui import periods
 from wushui.files import private_file_response
 from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
@@ -123,6 +131,46 @@ class ReportCreateView(ScopedMixin, FormView):
         messages.success(self.request, _("The report of %(month)s is filed.") % {"month": f"{report.month:%Y-%m}"})
         # Back to the project's page for the year reported.
         return redirect(f"{self.project.get_absolute_url()}?year={report.month.year}#progress")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ReportCorrectView(ScopedMixin, FormView):
+    """The owner unit corrects a filed report (raising its figures, never lowering them): 404 outside
+    the view scope, 403 for a report the user sees but does not report on."""
+
+    template_name = "projects/report_correct.html"
+    form_class = CorrectionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = get_in_scope(
+            ProgressReport.objects.select_related("project"), request.user, CHANGE, pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "report": self.report}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "report": self.report, "project": self.report.project}
+
+    def form_valid(self, form):
+        try:
+            report = services.correct_report(
+                self.request.user,
+                self.report,
+                investment=form.cleaned_data["investment"],
+                quantities=form.quantities(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The report of %(month)s is corrected.") % {"month": f"{report.month:%Y-%m}"})
+        return redirect(f"{report.project.get_absolute_url()}?year={report.month.year}#report-{report.month:%Y-%m}")
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
