@@ -292,6 +292,7 @@ SPECTACULAR_SETTINGS = {
         "GeoJSONFeatureTypeEnum": ["Feature"],
         "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
         "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
+        "MilestoneKindEnum": "projects.choices.MilestoneKind.choices",
         "TargetClassEnum": "rivers.choices.WaterClass.target_choices",
         "WaterClassEnum": "rivers.choices.WaterClass.choices",
     },
