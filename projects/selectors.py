@@ -81,6 +81,8 @@ class InvestmentSummary:
     by_category: list = field(default_factory=list)
     by_unit: list = field(default_factory=list)
     by_street: list = field(default_factory=list)
+    more_units: bool = False
+    more_streets: bool = False
 
     @property
     def time_percent(self):
@@ -174,10 +176,56 @@ def _figures(row, key, label):
     )
 
 
-def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by_street=True):
+# The tables of figures by group: the key, its name, and the rows the group takes (a project counts in
+# each of its streets).
+GROUPS = {
+    "unit": ("project__owner_unit", "project__owner_unit__name", None),
+    "street": ("project__streets", "project__streets__name", Q(project__streets__isnull=False)),
+}
+
+
+class GroupTable:
+    """The figures of one group (``"unit"`` or ``"street"``) of plan rows, largest plan first, read a slice
+    at a time: ``len()`` counts the groups (one query), a slice reads only its rows (one query, ordered
+    and limited by the database). A Django ``Paginator`` pages it."""
+
+    def __init__(self, rows, group):
+        key, name, condition = GROUPS[group]
+        if condition is not None:
+            rows = rows.filter(condition)
+        self.key, self.name = key, name
+        self.queryset = (
+            _grouped(rows, key)
+            .values(key, name, "projects", "key_projects", "plan", "done", "behind")
+            .order_by(F("plan").desc(nulls_last=True), name, key)
+        )
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        return [_figures(row, row[self.key], row[self.name]) for row in self.queryset[index]]
+
+
+def _all_projects(projects):
+    """Whether ``projects`` is every project (a district-wide scope, no filter): the plans need no
+    condition on their projects then."""
+    return projects is not None and not projects.query.where and projects.model is Project
+
+
+def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by_street=True, rows=None):
     """The year's plan, completed investment, completion rate and lagging projects, for the district
     total, each water category, each owner unit and each street concerned (a project counts in each
     of its streets), for ``projects`` (a scoped, perhaps filtered, queryset of ``Project``).
+
+    ``rows`` bounds the unit and street tables to the largest plans (``more_units`` and ``more_streets``
+    say whether others were left out; :class:`GroupTable` pages through all of them); the total and
+    the categories always cover every project.
 
     Four queries (the rules, by category, by unit with its names, by street with its names), whatever
     the number of projects and reports; two without the unit and street tables."""
@@ -185,11 +233,11 @@ def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by
     year = year or as_of.year
     day = reporting_day(year, as_of)
     rules = ProgressRules.current()
-    rows = plan_rows(year, day, projects, rules)
+    plans = plan_rows(year, day, None if _all_projects(projects) else projects, rules)
     time = progress.time_rate(year, day)
     total = Figures(label="")
     by_category = {value: Figures(key=value, label=label) for value, label in WaterCategory.choices()}
-    for row in _grouped(rows, "project__category"):
+    for row in _grouped(plans, "project__category"):
         figures = _figures(row, row["project__category"], WaterCategory.label(row["project__category"]))
         by_category[row["project__category"]] = figures
         total.add(figures)
@@ -201,23 +249,22 @@ def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by
         total=total,
         by_category=list(by_category.values()),
     )
-    if by_unit:
-        unit_rows = _grouped(rows, "project__owner_unit").values(
-            "project__owner_unit", "project__owner_unit__name", "projects", "key_projects", "plan", "done", "behind"
-        )
-        summary.by_unit = sorted(
-            (_figures(row, row["project__owner_unit"], row["project__owner_unit__name"]) for row in unit_rows),
-            key=lambda figures: (-figures.plan, figures.label),
-        )
-    if by_street:
-        street_rows = _grouped(rows.filter(project__streets__isnull=False), "project__streets").values(
-            "project__streets", "project__streets__name", "projects", "key_projects", "plan", "done", "behind"
-        )
-        summary.by_street = sorted(
-            (_figures(row, row["project__streets"], row["project__streets__name"]) for row in street_rows),
-            key=lambda figures: (-figures.plan, figures.label),
-        )
+    for group, wanted, attribute in (("unit", by_unit, "by_unit"), ("street", by_street, "by_street")):
+        if not wanted:
+            continue
+        table = GroupTable(plans, group)
+        figures = table[: rows + 1] if rows is not None else table[:]
+        setattr(summary, attribute, figures[:rows] if rows is not None else figures)
+        setattr(summary, f"more_{group}s", rows is not None and len(figures) > rows)
     return summary
+
+
+def group_table(year=None, as_of=None, projects=None, group="unit"):
+    """Every owner unit's (``group="unit"``) or street's (``"street"``) figures of the year, to be paged
+    (:class:`GroupTable`): the same rows :func:`investment_summary` adds up."""
+    as_of = as_of or periods.local_date()
+    day = reporting_day(year or as_of.year, as_of)
+    return GroupTable(plan_rows(year or as_of.year, day, None if _all_projects(projects) else projects), group)
 
 
 @dataclass

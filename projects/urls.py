@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/milestones/", views.MilestoneUpdateView.as_view(), name="milestone_update"),
     path("photos/<int:pk>/", views.ReportPhotoFileView.as_view(), name="report_photo"),
     path("summary/", views.InvestmentSummaryView.as_view(), name="investment_summary"),
+    path("summary/units/", views.GroupTableView.as_view(group="unit"), name="summary_units"),
+    path("summary/streets/", views.GroupTableView.as_view(group="street"), name="summary_streets"),
     path("import/", views.ImportView.as_view(), name="project_import"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     path("tasks/", views.TaskListView.as_view(), name="task_list"),

@@ -230,8 +230,10 @@ class SummarySerializer(serializers.Serializer):
     margin = serializers.DecimalField(max_digits=4, decimal_places=3)
     total = FiguresSerializer()
     by_category = FiguresSerializer(many=True)
-    by_unit = FiguresSerializer(many=True)
-    by_street = FiguresSerializer(many=True)
+    by_unit = FiguresSerializer(many=True, help_text="The owner units with the largest plans, at most `rows`.")
+    more_units = serializers.BooleanField(help_text="Whether units were left out of by_unit.")
+    by_street = FiguresSerializer(many=True, help_text="The streets with the largest plans, at most `rows`.")
+    more_streets = serializers.BooleanField(help_text="Whether streets were left out of by_street.")
 
 
 class TaskSerializer(PortalModelSerializer):

@@ -45,6 +45,24 @@ REPORT_EXAMPLE = {
 }
 
 
+SUMMARY_ROWS = 20
+MAX_SUMMARY_ROWS = 500
+
+
+def summary_rows(request):
+    """The ``rows`` parameter of the summary: how many units and streets it lists."""
+    value = request.query_params.get("rows")
+    if value in (None, ""):
+        return SUMMARY_ROWS
+    try:
+        rows = int(value)
+    except ValueError:
+        rows = 0
+    if not 1 <= rows <= MAX_SUMMARY_ROWS:
+        raise ValidationError({"rows": [_("Give a number from 1 to %(max)s.") % {"max": MAX_SUMMARY_ROWS}]})
+    return rows
+
+
 class ReadOnlyScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [ScopePermission]
 
@@ -215,6 +233,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyS
         parameters=[
             OpenApiParameter("year", int, description="The plan year (default: that of as_of)"),
             OpenApiParameter("as_of", str, description="YYYY-MM-DD, default today"),
+            OpenApiParameter(
+                "rows",
+                int,
+                description=f"At most this many owner units and streets, the largest plans first "
+                f"(default {SUMMARY_ROWS}, up to {MAX_SUMMARY_ROWS}); the total and the categories cover all.",
+            ),
         ],
         responses={200: SummarySerializer},
         description="The year's investment (plan, completed, rate, lagging projects) by water category, owner "
@@ -230,7 +254,9 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyS
         )
         if not projects.is_valid():
             raise ValidationError(projects.errors)
-        summary = selectors.investment_summary(form.cleaned_data["year"], form.cleaned_data["as_of"], projects.qs)
+        summary = selectors.investment_summary(
+            form.cleaned_data["year"], form.cleaned_data["as_of"], projects.qs, rows=summary_rows(request)
+        )
         return Response(SummarySerializer(summary).data)
 
 
