@@ -316,7 +316,10 @@ class ProgressReport(models.Model):
     """An owner unit's monthly progress report (月报): the investment completed in the month, the
     quantities done, notes and photos. Year-to-date and cumulative figures are derived from these."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: the (project, month, investment) index below serves the foreign key too.
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     investment = models.DecimalField(
         _("investment completed this month (10,000 yuan)"), **MONEY, validators=[non_negative]
@@ -338,6 +341,8 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["project", "month"], name="projects_report_one_per_month"),
             models.CheckConstraint(condition=Q(investment__gte=0), name="projects_report_investment_not_negative"),
         ]
+        # A year's investment to a day (a quarterly summary) sums a project's months from the index alone.
+        indexes = [models.Index(fields=["project", "month", "investment"], name="projects_report_cumulative")]
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"
