@@ -170,3 +170,31 @@ def test_the_api_summary_takes_the_number_of_rows(client, projects_world):
         response = client.get(reverse("project-summary"), {"rows": bad})
         assert response.status_code == 400
         assert "rows" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("as_of", [None, datetime.date(2022, 3, 31), datetime.date(2022, 2, 10)])
+def test_each_plans_figures_add_up_to_the_summarys(projects_world, as_of):
+    """The list's rows (``plan_rows``, per plan) and the summary's tables (``plan_table``, added up by
+    the database) read the same figures, on today's stored figures and on an earlier day's reports."""
+    from projects import services
+
+    pw = projects_world
+    add_units(pw, 4)
+    for project, month, amount in [(pw.project_a, 1, 50), (pw.project_a, 3, 300), (pw.project_b, 2, 40)]:
+        services.file_report(
+            pw.users.owner if project == pw.project_a else pw.world.users.street_b,
+            project,
+            services.ReportInput(month=datetime.date(2022, month, 1), investment=Decimal(amount)),
+        )
+    services.set_milestone(pw.project_b, "start", planned_date=datetime.date(2022, 3, 1))
+    rows = list(selectors.plan_rows(2022, as_of))
+    summary = selectors.investment_summary(2022, as_of)
+    assert summary.total.plan == sum(row.investment for row in rows)
+    assert summary.total.completed == sum(row.completed for row in rows)
+    assert summary.total.lagging == sum(1 for row in rows if row.lagging)
+    for unit in summary.by_unit:
+        mine = [row for row in rows if row.project.owner_unit_id == unit.key]
+        assert (unit.completed, unit.lagging) == (sum(r.completed for r in mine), sum(r.lagging for r in mine))
+    expected = {None: (350, 40), datetime.date(2022, 3, 31): (350, 40), datetime.date(2022, 2, 10): (50, 40)}[as_of]
+    by_unit = {unit.label: unit.completed for unit in summary.by_unit}
+    assert (by_unit["East flood works HQ"], by_unit["Street B office"]) == expected
