@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='progressreport',
-            index=models.Index(fields=['project', 'month', 'investment'], name='projects_report_cumulative'),
+            index=models.Index(fields=['month', 'project', 'investment'], name='projects_report_cumulative'),
         ),
     ]

@@ -316,7 +316,7 @@ class ProgressReport(models.Model):
     """An owner unit's monthly progress report (月报): the investment completed in the month, the
     quantities done, notes and photos. Year-to-date and cumulative figures are derived from these."""
 
-    # No index of its own: the (project, month, investment) index below serves the foreign key too.
+    # No index of its own: the unique (project, month) constraint serves the foreign key.
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports", db_index=False
     )
@@ -341,8 +341,9 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["project", "month"], name="projects_report_one_per_month"),
             models.CheckConstraint(condition=Q(investment__gte=0), name="projects_report_investment_not_negative"),
         ]
-        # A year's investment to a day (a quarterly summary) sums a project's months from the index alone.
-        indexes = [models.Index(fields=["project", "month", "investment"], name="projects_report_cumulative")]
+        # The investment of the months up to a day (a quarterly summary), summed per project in one pass
+        # over the index alone: the months in range, not every month of every project.
+        indexes = [models.Index(fields=["month", "project", "investment"], name="projects_report_cumulative")]
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"
