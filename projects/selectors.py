@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -153,6 +154,14 @@ def plan_rows(year, as_of=None, projects=None, rules=None):
 
 
 def plan_table(year, as_of=None, projects=None):
+    """:func:`_plan_table`, or ``None`` when no plan can match (a scope without projects)."""
+    try:
+        return _plan_table(year, as_of, projects)
+    except EmptyResultSet:
+        return None
+
+
+def _plan_table(year, as_of=None, projects=None):
     """The plans of ``year`` for ``projects`` as one row each, for the summaries to add up in SQL:
     ``(sql, params)`` of a query whose columns are ``r_project``, ``r_category``, ``r_unit``,
     ``r_key`` (a key project), ``r_plan`` (the year's plan), ``r_done`` (completed by ``as_of``) and
@@ -257,7 +266,8 @@ class GroupTable:
     limited by the database). A Django ``Paginator`` pages it."""
 
     def __init__(self, table, group, threshold):
-        self.sql, self.params = table
+        self.empty = table is None
+        self.sql, self.params = table or ("", ())
         self.select, self.source, self.group_by = _group_sql(self.sql, group, threshold)
 
     def _rows(self, sql, params=()):
@@ -266,6 +276,8 @@ class GroupTable:
             return cursor.fetchall()
 
     def count(self):
+        if self.empty:
+            return 0
         sql = f"SELECT COUNT(*) FROM (SELECT 1 AS g_one FROM {self.source} GROUP BY {self.group_by}) c"
         return self._rows(sql)[0][0]
 
@@ -278,6 +290,8 @@ class GroupTable:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
+        if self.empty:
+            return []
         if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
             raise ValueError("GroupTable slices run forwards from a non-negative start.")
         sql = f"SELECT {self.select} FROM {self.source} GROUP BY {self.group_by} ORDER BY g_plan DESC, g_name, g_key"
@@ -338,6 +352,8 @@ def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by
 def _summary_tables(table, threshold, rows, by_unit, by_street):
     """The categories' figures and the largest ``rows + 1`` units' and streets' (all of them when
     ``rows`` is None) in one statement: the plan rows are read once, as a common table, for the three."""
+    if table is None:
+        return {}
     sql, params = table
     parts = []
     for group, wanted in (("category", True), ("unit", by_unit), ("street", by_street)):

@@ -198,3 +198,15 @@ def test_each_plans_figures_add_up_to_the_summarys(projects_world, as_of):
     expected = {None: (350, 40), datetime.date(2022, 3, 31): (350, 40), datetime.date(2022, 2, 10): (50, 40)}[as_of]
     by_unit = {unit.label: unit.completed for unit in summary.by_unit}
     assert (by_unit["East flood works HQ"], by_unit["Street B office"]) == expected
+
+
+def test_a_scope_without_projects_gets_empty_tables_not_an_error(client, projects_world):
+    add_units(projects_world, 2)
+    client.force_login(projects_world.world.users.chief_a1)  # a village without a project
+    for name in ("projects:project_list", "projects:investment_summary", "projects:summary_units"):
+        response = client.get(reverse(name), {"as_of": "2022-03-31"} if name != "projects:project_list" else {})
+        assert response.status_code == 200, name
+        assert response.context["summary"].total.projects == 0
+    body = client.get(reverse("project-summary")).json()
+    assert (body["total"]["projects"], body["by_unit"], body["by_street"]) == (0, [], [])
+    assert selectors.group_table(2022, None, Project.objects.none(), "street").count() == 0
