@@ -86,6 +86,39 @@ class ReportForm(forms.Form):
         }
 
 
+class CorrectionForm(forms.Form):
+    """A correction of a filed report: the month's investment and quantities done, raised (never
+    lowered: the service refuses), and its notes. Each field starts from what was reported."""
+
+    investment = forms.DecimalField(
+        label=_("Investment completed this month (10,000 yuan)"), max_digits=12, decimal_places=2
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+
+    def __init__(self, *args, report, **kwargs):
+        done = {row.target_id: row.quantity for row in report.quantities.all()}
+        kwargs["initial"] = {"investment": report.investment, "notes": report.notes, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.targets = list(PlanTarget.objects.filter(plan__project_id=report.project_id, plan__year=report.month.year))
+        for target in self.targets:
+            self.fields[f"target_{target.pk}"] = forms.DecimalField(
+                label=f"{target.measure} ({target.get_unit_display()})",
+                max_digits=12,
+                decimal_places=2,
+                required=False,
+                initial=done.get(target.pk),
+                help_text=_("Done this month; target for the year %(quantity)s") % {"quantity": target.quantity},
+            )
+
+    def quantities(self):
+        return {
+            target.pk: self.cleaned_data[f"target_{target.pk}"]
+            for target in self.targets
+            if self.cleaned_data.get(f"target_{target.pk}") is not None
+        }
+
+
 def _month_or_none(field, value):
     try:
         return field.to_python(value)

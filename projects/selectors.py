@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -16,6 +18,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
@@ -36,7 +39,7 @@ from projects.models import (
 )
 from projects.models.projects import MONEY
 from wushui import periods
-from wushui.models import Region
+from wushui.models import Region, Unit
 
 ZERO = Decimal("0.00")
 
@@ -81,6 +84,8 @@ class InvestmentSummary:
     by_category: list = field(default_factory=list)
     by_unit: list = field(default_factory=list)
     by_street: list = field(default_factory=list)
+    more_units: bool = False
+    more_streets: bool = False
 
     @property
     def time_percent(self):
@@ -148,50 +153,186 @@ def plan_rows(year, as_of=None, projects=None, rules=None):
     )
 
 
-def _grouped(rows, key):
-    return (
-        rows.values(key)
-        .annotate(
-            projects=Count("pk"),
-            key_projects=Count("pk", filter=Q(project__is_key=True)),
-            plan=Sum("investment"),
-            done=Sum("completed"),
-            behind=Count("pk", filter=Q(lagging=True)),
+def plan_table(year, as_of=None, projects=None):
+    """:func:`_plan_table`, or ``None`` when no plan can match (a scope without projects)."""
+    try:
+        return _plan_table(year, as_of, projects)
+    except EmptyResultSet:
+        return None
+
+
+def _plan_table(year, as_of=None, projects=None):
+    """The plans of ``year`` for ``projects`` as one row each, for the summaries to add up in SQL:
+    ``(sql, params)`` of a query whose columns are ``r_project``, ``r_category``, ``r_unit``,
+    ``r_key`` (a key project), ``r_plan`` (the year's plan), ``r_done`` (completed by ``as_of``) and
+    ``r_due`` (1 when a milestone is past due on ``as_of``).
+
+    For a day in the current month (or the year's end) the stored figures answer; for an earlier day
+    the months' reports up to it are summed in one aggregate over the reports, joined to the plans
+    (not a subquery per plan), and the milestones past due are read in one pass too."""
+    as_of = reporting_day(year, as_of)
+    plans = AnnualPlan.objects.filter(year=year)
+    if projects is not None:
+        plans = plans.filter(project__in=projects.values("pk"))
+    columns = {
+        "r_project": F("project_id"),
+        "r_category": F("project__category"),
+        "r_unit": F("project__owner_unit_id"),
+        "r_key": F("project__is_key"),
+        "r_plan": F("investment"),
+    }
+    if _reads_stored_figures(year, as_of):
+        due = Q(project__next_milestone_due__lt=as_of)
+        plans = plans.annotate(
+            **columns,
+            r_done=F("completed_investment"),
+            r_due=Case(When(due, then=Value(1)), default=Value(0), output_field=IntegerField()),
         )
-        .order_by()
+        return plans.values(*columns, "r_done", "r_due").order_by().query.sql_with_params()
+    pending = Milestone.objects.filter(project=OuterRef("project_id"), planned_date__lt=as_of).filter(
+        Q(actual_date__isnull=True) | Q(actual_date__gt=as_of)
     )
+    plans = plans.annotate(
+        **columns, r_due=Case(When(Exists(pending), then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    plans_sql, plans_params = plans.values(*columns, "r_due").order_by().query.sql_with_params()
+    reports = ProgressReport.objects.filter(month__gte=datetime.date(year, 1, 1), month__lte=as_of.replace(day=1))
+    if projects is not None:
+        reports = reports.filter(project__in=projects.values("pk"))
+    reports_sql, reports_params = (
+        reports.values("project_id").annotate(total=Sum("investment")).order_by().query.sql_with_params()
+    )
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT p.*, COALESCE(m.{quote('total')}, 0) AS r_done FROM ({plans_sql}) p "
+        f"LEFT OUTER JOIN ({reports_sql}) m ON m.{quote('project_id')} = p.r_project"
+    )
+    return sql, (*plans_params, *reports_params)
 
 
-def _figures(row, key, label):
+def _decimal(value):
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def _figures(row, label=None):
+    key, name, projects, key_projects, plan, done, behind = row
     return Figures(
         key=key,
-        label=label,
-        projects=row["projects"],
-        key_projects=row["key_projects"],
-        plan=Decimal(row["plan"] or 0).quantize(Decimal("0.01")),
-        completed=Decimal(row["done"] or 0).quantize(Decimal("0.01")),
-        lagging=row["behind"],
+        label=name if label is None else label,
+        projects=projects,
+        key_projects=key_projects or 0,
+        plan=_decimal(plan),
+        completed=_decimal(done),
+        lagging=behind or 0,
     )
 
 
-def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by_street=True):
+def _group_sql(table, group, threshold):
+    """``(select, from, group by)`` adding up the plan rows of :func:`plan_table` by ``group``; ``table``
+    is the plan rows' SQL, or ``None`` when they are the common table ``r`` of the statement."""
+    quote = connection.ops.quote_name
+    streets = Project.streets.through._meta
+    if threshold is None:
+        lagging = "r.r_due = 1"
+    else:
+        lagging = f"r.r_due = 1 OR (r.r_plan > 0 AND r.r_done < r.r_plan * {format(Decimal(threshold), 'f')})"
+    measures = (
+        "COUNT(*) AS g_projects, SUM(CASE WHEN r.r_key THEN 1 ELSE 0 END) AS g_key_projects, "
+        f"SUM(r.r_plan) AS g_plan, SUM(r.r_done) AS g_done, SUM(CASE WHEN {lagging} THEN 1 ELSE 0 END) AS g_behind"
+    )
+    source = f"({table}) r" if table is not None else "r"
+    if group == "category":
+        return f"r.r_category AS g_key, r.r_category AS g_name, {measures}", source, "r.r_category"
+    if group == "unit":
+        units = quote(Unit._meta.db_table)
+        return (
+            f"r.r_unit AS g_key, u.{quote('name')} AS g_name, {measures}",
+            f"{source} INNER JOIN {units} u ON u.{quote('id')} = r.r_unit",
+            f"r.r_unit, u.{quote('name')}",
+        )
+    region = quote(streets.get_field("region").column)
+    return (
+        f"s.{region} AS g_key, g.{quote('name')} AS g_name, {measures}",
+        f"{source} INNER JOIN {quote(streets.db_table)} s ON s.{quote(streets.get_field('project').column)} = "
+        f"r.r_project INNER JOIN {quote(Region._meta.db_table)} g ON g.{quote('id')} = s.{region}",
+        f"s.{region}, g.{quote('name')}",
+    )
+
+
+class GroupTable:
+    """The figures of the plans of :func:`plan_table` by ``group`` (``"category"``, ``"unit"`` or
+    ``"street"``; a project counts in each of its streets), largest plan first, read a slice at a time:
+    ``len()`` counts the groups (one query), a slice reads only its rows (one query, ordered and
+    limited by the database). A Django ``Paginator`` pages it."""
+
+    def __init__(self, table, group, threshold):
+        self.empty = table is None
+        self.sql, self.params = table or ("", ())
+        self.select, self.source, self.group_by = _group_sql(self.sql, group, threshold)
+
+    def _rows(self, sql, params=()):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, *params])
+            return cursor.fetchall()
+
+    def count(self):
+        if self.empty:
+            return 0
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 AS g_one FROM {self.source} GROUP BY {self.group_by}) c"
+        return self._rows(sql)[0][0]
+
+    def __len__(self):
+        return self.count()
+
+    def all(self):
+        return self[:]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        if self.empty:
+            return []
+        if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+            raise ValueError("GroupTable slices run forwards from a non-negative start.")
+        sql = f"SELECT {self.select} FROM {self.source} GROUP BY {self.group_by} ORDER BY g_plan DESC, g_name, g_key"
+        start = index.start or 0
+        if index.stop is not None:
+            sql += f" LIMIT {max(index.stop - start, 0):d} OFFSET {start:d}"
+        elif start:
+            sql += f" LIMIT -1 OFFSET {start:d}" if connection.vendor == "sqlite" else f" OFFSET {start:d}"
+        return [_figures(row) for row in self._rows(sql)]
+
+
+def _all_projects(projects):
+    """Whether ``projects`` is every project (a district-wide scope, no filter): the plans need no
+    condition on their projects then."""
+    return projects is not None and not projects.query.where and projects.model is Project
+
+
+def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by_street=True, rows=None):
     """The year's plan, completed investment, completion rate and lagging projects, for the district
     total, each water category, each owner unit and each street concerned (a project counts in each
     of its streets), for ``projects`` (a scoped, perhaps filtered, queryset of ``Project``).
 
-    Four queries (the rules, by category, by unit with its names, by street with its names), whatever
-    the number of projects and reports; two without the unit and street tables."""
+    ``rows`` bounds the unit and street tables to the largest plans (``more_units`` and ``more_streets``
+    say whether others were left out; :class:`GroupTable` pages through all of them); the total and
+    the categories always cover every project.
+
+    Two queries (the rules, and one statement for the categories, units and streets with their
+    names), whatever the number of projects, units, streets and reports."""
     as_of = as_of or periods.local_date()
     year = year or as_of.year
     day = reporting_day(year, as_of)
     rules = ProgressRules.current()
-    rows = plan_rows(year, day, projects, rules)
+    table = plan_table(year, day, None if _all_projects(projects) else projects)
     time = progress.time_rate(year, day)
+    threshold = progress.lagging_threshold(time, rules.lagging_margin)
+    found = _summary_tables(table, threshold, rows, by_unit, by_street)
     total = Figures(label="")
     by_category = {value: Figures(key=value, label=label) for value, label in WaterCategory.choices()}
-    for row in _grouped(rows, "project__category"):
-        figures = _figures(row, row["project__category"], WaterCategory.label(row["project__category"]))
-        by_category[row["project__category"]] = figures
+    for figures in found.get("category", []):
+        figures.label = WaterCategory.label(figures.key)
+        by_category[figures.key] = figures
         total.add(figures)
     summary = InvestmentSummary(
         year=year,
@@ -201,23 +342,52 @@ def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by
         total=total,
         by_category=list(by_category.values()),
     )
-    if by_unit:
-        unit_rows = _grouped(rows, "project__owner_unit").values(
-            "project__owner_unit", "project__owner_unit__name", "projects", "key_projects", "plan", "done", "behind"
-        )
-        summary.by_unit = sorted(
-            (_figures(row, row["project__owner_unit"], row["project__owner_unit__name"]) for row in unit_rows),
-            key=lambda figures: (-figures.plan, figures.label),
-        )
-    if by_street:
-        street_rows = _grouped(rows.filter(project__streets__isnull=False), "project__streets").values(
-            "project__streets", "project__streets__name", "projects", "key_projects", "plan", "done", "behind"
-        )
-        summary.by_street = sorted(
-            (_figures(row, row["project__streets"], row["project__streets__name"]) for row in street_rows),
-            key=lambda figures: (-figures.plan, figures.label),
-        )
+    for group, attribute in (("unit", "by_unit"), ("street", "by_street")):
+        figures = found.get(group, [])
+        setattr(summary, attribute, figures[:rows] if rows is not None else figures)
+        setattr(summary, f"more_{group}s", rows is not None and len(figures) > rows)
     return summary
+
+
+def _summary_tables(table, threshold, rows, by_unit, by_street):
+    """The categories' figures and the largest ``rows + 1`` units' and streets' (all of them when
+    ``rows`` is None) in one statement: the plan rows are read once, as a common table, for the three."""
+    if table is None:
+        return {}
+    sql, params = table
+    parts = []
+    for group, wanted in (("category", True), ("unit", by_unit), ("street", by_street)):
+        if not wanted:
+            continue
+        select, source, group_by = _group_sql(None, group, threshold)
+        select = select.replace(" AS g_key,", " AS g_key_value,", 1)
+        part = (
+            f"SELECT '{group}' AS g_group, CAST(g_key_value AS VARCHAR(40)) AS g_key, g_name, g_projects, "
+            f"g_key_projects, g_plan, g_done, g_behind FROM (SELECT {select} FROM {source} GROUP BY {group_by}"
+        )
+        if group != "category" and rows is not None:
+            part += f" ORDER BY g_plan DESC, g_name, g_key_value LIMIT {rows + 1:d}"
+        parts.append(part + f") t_{group}")
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH r AS ({sql}) " + " UNION ALL ".join(parts), params)
+        for group, *row in cursor.fetchall():
+            if group != "category":
+                row[0] = int(row[0])
+            found.setdefault(group, []).append(_figures(row))
+    for figures in found.values():
+        figures.sort(key=lambda f: (-f.plan, f.label, f.key))
+    return found
+
+
+def group_table(year=None, as_of=None, projects=None, group="unit"):
+    """Every owner unit's (``group="unit"``) or street's (``"street"``) figures of the year, to be paged
+    (:class:`GroupTable`): the same rows :func:`investment_summary` adds up."""
+    as_of = as_of or periods.local_date()
+    year = year or as_of.year
+    day = reporting_day(year, as_of)
+    threshold = progress.lagging_threshold(progress.time_rate(year, day), ProgressRules.current().lagging_margin)
+    return GroupTable(plan_table(year, day, None if _all_projects(projects) else projects), group, threshold)
 
 
 @dataclass

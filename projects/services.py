@@ -22,10 +22,13 @@ from projects.models import (
     Milestone,
     PlanTarget,
     ProgressReport,
+    Project,
     ReportPhoto,
     ReportQuantity,
     TaskUpdate,
 )
+from wushui import periods
+from wushui.choices import RegionLevel
 
 # Photos a single monthly report may carry.
 MAX_REPORT_PHOTOS = 10
@@ -138,9 +141,18 @@ def file_report(user, project, data):
 
 @transaction.atomic
 def correct_report(user, report, investment=None, quantities=None, notes=None):
-    """Correct a filed report. Figures already reported have been quoted in summaries: a correction
-    may raise them, never lower them (the cumulative would go down)."""
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    """Correct a filed report: the month's investment, the quantities done of the year's targets, the
+    notes. Figures already reported have been quoted in summaries: a correction may raise them, never
+    lower them (the cumulative of this month and every later month would go down). Refused: a
+    negative amount, a lower amount, a target of another plan, a report of a month not yet begun.
+    Everything is checked before anything is written. The caller has checked the user's change scope."""
+    report = ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if report.month > month_start(periods.local_date()):
+        _refuse(
+            "month",
+            _("%(month)s has not begun: a month is reported, and corrected, once it is under way.")
+            % {"month": f"{report.month:%Y-%m}"},
+        )
     plan = _plan_for(report.project, report.month)
     if investment is not None:
         if investment < 0:
@@ -156,6 +168,7 @@ def correct_report(user, report, investment=None, quantities=None, notes=None):
             )
         report.investment = investment
     existing = {row.target_id: row for row in report.quantities.all()}
+    quantities = quantities or {}
     if quantities:
         targets = _targets(plan, quantities)
         for target_id, quantity in quantities.items():
@@ -171,8 +184,9 @@ def correct_report(user, report, investment=None, quantities=None, notes=None):
                 )
     if notes is not None:
         report.notes = notes
+    report.clean_fields(exclude=["project", "reported_by"])
     report.save()
-    for target_id, quantity in (quantities or {}).items():
+    for target_id, quantity in quantities.items():
         ReportQuantity.objects.update_or_create(report=report, target_id=target_id, defaults={"quantity": quantity})
     plan.refresh_completed()
     return report
@@ -181,6 +195,159 @@ def correct_report(user, report, investment=None, quantities=None, notes=None):
 def _delete_files(files):
     for stored in files:
         stored.storage.delete(stored.name)
+
+
+# --- Projects -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanInput:
+    """A year's plan of a project: the investment (万元) and, when given, its physical targets (each a
+    ``(measure, unit, quantity)``), which then replace the plan's targets not yet reported on."""
+
+    year: int
+    investment: Decimal
+    targets: list | None = None
+
+
+@dataclass
+class MilestoneInput:
+    kind: str
+    planned_date: datetime.date
+    actual_date: datetime.date | None = None
+
+
+def _nested(field_name, prefix, error):
+    """A row's ValidationError re-raised under the list's field, each message saying which row."""
+    messages = error.message_dict.items() if hasattr(error, "error_dict") else [("", error.messages)]
+    raise ValidationError(
+        {
+            field_name: [
+                f"{prefix} {name}: {message}" if name and name != "__all__" else f"{prefix}: {message}"
+                for name, ms in messages
+                for message in ms
+            ]
+        }
+    )
+
+
+def _check_plans(project, plans, existing):
+    """The plans sent, checked by the models' own rules and against the project: one per year, within
+    the project's years, none above the total, all of them together (with the years not sent) not
+    above it either; targets one per measure and unit, quantities above zero."""
+    seen = set()
+    checked = []
+    for plan_input in plans:
+        if plan_input.year in seen:
+            _refuse("plans", _("The plan of %(year)s appears twice.") % {"year": plan_input.year})
+        seen.add(plan_input.year)
+        plan = AnnualPlan(project=project, year=plan_input.year, investment=plan_input.investment)
+        try:
+            plan.full_clean(exclude=["project"], validate_unique=False)
+        except ValidationError as error:
+            _nested("plans", str(plan_input.year), error)
+        targets = []
+        for measure, unit, quantity in plan_input.targets or []:
+            if any(target.measure == measure and target.unit == unit for target in targets):
+                _refuse(
+                    "plans",
+                    _("%(year)s: the target %(measure)s appears twice.")
+                    % {"year": plan_input.year, "measure": measure},
+                )
+            target = PlanTarget(plan=plan, measure=measure, unit=unit, quantity=quantity)
+            try:
+                target.full_clean(exclude=["plan"], validate_unique=False)
+            except ValidationError as error:
+                _nested("plans", f"{plan_input.year} {measure}", error)
+            targets.append(target)
+        checked.append((plan_input, targets))
+    for year in existing:
+        if year not in seen and not project.start_year <= year <= project.end_year:
+            _refuse(
+                "end_year" if year > project.end_year else "start_year",
+                _("The project has a plan for %(year)s: its years must include it.") % {"year": year},
+            )
+    total = sum((plan.investment for plan in plans), Decimal(0)) + sum(
+        (plan.investment for year, plan in existing.items() if year not in seen), Decimal(0)
+    )
+    if total > project.total_investment:
+        _refuse(
+            "plans" if plans else "total_investment",
+            _("The annual plans add up to %(plans)s, more than the total investment (%(total)s).")
+            % {"plans": total, "total": project.total_investment},
+        )
+    return checked
+
+
+def _check_milestones(project, milestones, existing):
+    seen = set()
+    merged = dict(existing)
+    for milestone_input in milestones:
+        label = MilestoneKind.label(milestone_input.kind)
+        if milestone_input.kind in seen:
+            _refuse("milestones", _("%(milestone)s appears twice.") % {"milestone": label})
+        seen.add(milestone_input.kind)
+        milestone = copy.copy(existing[milestone_input.kind]) if milestone_input.kind in existing else Milestone()
+        milestone.project, milestone.kind = project, milestone_input.kind
+        milestone.planned_date, milestone.actual_date = milestone_input.planned_date, milestone_input.actual_date
+        try:
+            milestone.full_clean(exclude=["project"], validate_unique=False)
+        except ValidationError as error:
+            _nested("milestones", str(label), error)
+        merged[milestone_input.kind] = milestone
+    try:
+        check_milestone_order(list(merged.values()))
+    except ValidationError as error:
+        raise ValidationError({"milestones": [m for ms in error.message_dict.values() for m in ms]}) from None
+    return [merged[kind] for kind in seen]
+
+
+@transaction.atomic
+def save_project(project, *, streets=None, plans=None, milestones=None):
+    """Create or change a project with, when given, its streets, annual plans (by year: those sent are
+    created or replaced, the others kept) and milestones (by kind, likewise), checked as the import
+    checks them: the models' own rules (category and kind of works, years in order, money not
+    negative), the plans within the project's years and together not above its total, the milestones'
+    stages in order. Everything is checked before anything is written. The caller has checked that the
+    user manages projects."""
+    project.full_clean()
+    if streets is not None:
+        not_streets = [region.name for region in streets if region.level != RegionLevel.STREET]
+        if not_streets:
+            _refuse("streets", _("Not a street: %(names)s.") % {"names": "、".join(not_streets)})
+    stored = project.pk is not None
+    if stored:
+        # One change of a project's plans at a time: the totals are checked against what is stored.
+        list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True))
+    existing_plans = {plan.year: plan for plan in AnnualPlan.objects.filter(project=project)} if stored else {}
+    checked = _check_plans(project, plans or [], existing_plans)
+    existing_milestones = {m.kind: m for m in Milestone.objects.filter(project=project)} if stored else {}
+    changed_milestones = _check_milestones(project, milestones or [], existing_milestones)
+
+    project.save()
+    if streets is not None:
+        project.streets.set(streets)
+    for plan_input, targets in checked:
+        plan, _created = AnnualPlan.objects.update_or_create(
+            project=project, year=plan_input.year, defaults={"investment": plan_input.investment}
+        )
+        if plan_input.targets is not None:
+            # Targets not sent go, unless a report counted them (as the import does).
+            replaced = plan.targets.filter(reported__isnull=True)
+            for target in targets:
+                replaced = replaced.exclude(measure=target.measure, unit=target.unit)
+            replaced.delete()
+            for target in targets:
+                PlanTarget.objects.update_or_create(
+                    plan=plan, measure=target.measure, unit=target.unit, defaults={"quantity": target.quantity}
+                )
+        plan.refresh_completed()
+    for milestone in changed_milestones:
+        milestone.project = project
+        milestone.save()
+    if changed_milestones or not stored:
+        project.refresh_next_milestone_due()
+    return project
 
 
 # --- Milestones -----------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ responsibility tasks and enterprise remediation. Thin: the selectors read, the s
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,15 +14,26 @@ from django.views.generic import FormView, TemplateView
 from projects import imports, selectors, services
 from projects.access import manages_projects
 from projects.filtersets import EnterpriseFilterSet, ProjectFilterSet, TaskFilterSet
-from projects.forms import ImportForm, InspectionForm, MilestoneForm, ReportForm, SummaryForm, TaskUpdateForm
-from projects.models import Enterprise, Project, ReportPhoto, ResponsibilityTask, TaskUpdate
+from projects.forms import (
+    CorrectionForm,
+    ImportForm,
+    InspectionForm,
+    MilestoneForm,
+    ReportForm,
+    SummaryForm,
+    TaskUpdateForm,
+)
+from projects.models import Enterprise, ProgressReport, Project, ReportPhoto, ResponsibilityTask, TaskUpdate
 from wushui import periods
 from wushui.files import private_file_response
 from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
 from wushui.scoping import CHANGE, VIEW, get_in_scope
 
-# The unit and street tables beside the project list show the biggest; the summary page shows all.
+# The unit and street tables beside the project list and on the summary page show the largest plans;
+# the pages of every unit and every street show the rest, a page at a time.
 LIST_SUMMARY_ROWS = 10
+SUMMARY_ROWS = 20
+GROUP_PAGE_ROWS = 50
 
 
 def apply_errors(form, error):
@@ -50,10 +62,10 @@ class ProjectListView(ScopedListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             context["summary"] = None
             return context
-        summary = selectors.investment_summary(today.year, today, self.filterset.qs)
+        summary = selectors.investment_summary(today.year, today, self.filterset.qs, rows=LIST_SUMMARY_ROWS)
         context["summary"] = summary
-        context["top_units"] = summary.by_unit[:LIST_SUMMARY_ROWS]
-        context["top_streets"] = summary.by_street[:LIST_SUMMARY_ROWS]
+        context["top_units"] = summary.by_unit
+        context["top_streets"] = summary.by_street
         context["may_import"] = manages_projects(self.request.user)
         return context
 
@@ -128,6 +140,46 @@ class ReportCreateView(ScopedMixin, FormView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+class ReportCorrectView(ScopedMixin, FormView):
+    """The owner unit corrects a filed report (raising its figures, never lowering them): 404 outside
+    the view scope, 403 for a report the user sees but does not report on."""
+
+    template_name = "projects/report_correct.html"
+    form_class = CorrectionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = get_in_scope(
+            ProgressReport.objects.select_related("project"), request.user, CHANGE, pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "report": self.report}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "report": self.report, "project": self.report.project}
+
+    def form_valid(self, form):
+        try:
+            report = services.correct_report(
+                self.request.user,
+                self.report,
+                investment=form.cleaned_data["investment"],
+                quantities=form.quantities(),
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The report of %(month)s is corrected.") % {"month": f"{report.month:%Y-%m}"})
+        return redirect(f"{report.project.get_absolute_url()}?year={report.month.year}#report-{report.month:%Y-%m}")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class MilestoneUpdateView(ScopedMixin, View):
     """Plan a milestone or record the day it was reached (the project's change scope)."""
 
@@ -171,7 +223,47 @@ class InvestmentSummaryView(LoginRequiredMixin, TemplateView):
             return context
         data = form.cleaned_data if form.is_bound else {"year": periods.local_date().year, "as_of": None}
         context["summary"] = selectors.investment_summary(
-            data["year"], data["as_of"], Project.objects.restrict(self.request.user)
+            data["year"], data["as_of"], Project.objects.restrict(self.request.user), rows=SUMMARY_ROWS
+        )
+        context["query"] = self.request.GET.urlencode()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["summary"] is None:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+class GroupTableView(LoginRequiredMixin, TemplateView):
+    """Every owner unit's or every street's figures of the summary, a page at a time, with the district
+    total from the same selector."""
+
+    template_name = "projects/summary_group.html"
+    group = "unit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SummaryForm(self.request.GET or None)
+        context.update(form=form, group=self.group)
+        if form.is_bound and not form.is_valid():
+            context["summary"] = None
+            return context
+        data = form.cleaned_data if form.is_bound else {"year": periods.local_date().year, "as_of": None}
+        projects = Project.objects.restrict(self.request.user)
+        summary = selectors.investment_summary(data["year"], data["as_of"], projects, by_unit=False, by_street=False)
+        table = selectors.group_table(summary.year, summary.as_of, projects, self.group)
+        try:
+            page = Paginator(table, GROUP_PAGE_ROWS).page(self.request.GET.get("page") or 1)
+        except (InvalidPage, ValueError):
+            raise Http404(_("No such page.")) from None
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            summary=summary,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            rows=page.object_list,
+            query_without_page=query.urlencode(),
         )
         return context
 

@@ -293,6 +293,7 @@ SPECTACULAR_SETTINGS = {
         "GeoJSONFeatureTypeEnum": ["Feature"],
         "WaterCategoryEnum": "projects.choices.WaterCategory.choices",
         "MeasureUnitEnum": "projects.choices.MeasureUnit.choices",
+        "MilestoneKindEnum": "projects.choices.MilestoneKind.choices",
         "TargetClassEnum": "rivers.choices.WaterClass.target_choices",
         "WaterClassEnum": "rivers.choices.WaterClass.choices",
     },

@@ -316,7 +316,10 @@ class ProgressReport(models.Model):
     """An owner unit's monthly progress report (月报): the investment completed in the month, the
     quantities done, notes and photos. Year-to-date and cumulative figures are derived from these."""
 
-    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: the unique (project, month) constraint serves the foreign key.
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     investment = models.DecimalField(
         _("investment completed this month (10,000 yuan)"), **MONEY, validators=[non_negative]
@@ -338,6 +341,9 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["project", "month"], name="projects_report_one_per_month"),
             models.CheckConstraint(condition=Q(investment__gte=0), name="projects_report_investment_not_negative"),
         ]
+        # The investment of the months up to a day (a quarterly summary), summed per project in one pass
+        # over the index alone: the months in range, not every month of every project.
+        indexes = [models.Index(fields=["month", "project", "investment"], name="projects_report_cumulative")]
 
     def __str__(self):
         return f"{self.project} · {self.month:%Y-%m}"
