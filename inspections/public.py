@@ -31,6 +31,7 @@ from inspections.problems import register_problem
 from rivers.models import Segment
 from wushui import periods
 from wushui.choices import RegionLevel
+from wushui.files import save_file_and_row
 from wushui.geo import to_metric
 
 OPEN = "open"
@@ -301,19 +302,9 @@ def add_public_photo(report, *, image, client_key=""):
         raise ValidationError(
             {"image": _("A report takes at most %(max)s photos.") % {"max": settings.PUBLIC_REPORT_MAX_PHOTOS}}
         )
-    photo = PublicPhoto(report=report, client_key=client_key)
-    photo.image.save(image.name, image, save=False)
-    try:
-        with transaction.atomic():
-            photo.save()
-    except BaseException as error:
-        photo.image.delete(save=False)
-        if isinstance(error, IntegrityError) and client_key:
-            stored = report.photos.filter(client_key=client_key).first()
-            if stored is not None:
-                return stored, False
-        raise
-    return photo, True
+    return save_file_and_row(
+        PublicPhoto(report=report, client_key=client_key), "image", image, report.photos, client_key
+    )
 
 
 # After closing

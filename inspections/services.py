@@ -12,6 +12,7 @@ from inspections.choices import FindingCategory, ProblemSource
 from inspections.models import Finding, Patrol, PatrolPhoto, PatrolRuleSet
 from rivers.models import ChiefAppointment
 from wushui.choices import Tier
+from wushui.files import save_file_and_row
 from wushui.geo import to_metric
 
 # When a chief holds several posts on one segment, the patrol counts for the lowest tier:
@@ -93,20 +94,7 @@ def add_patrol_photo(patrol, *, image, finding=None, client_key=""):
         if stored is not None:
             return stored, False
     photo = PatrolPhoto(patrol=patrol, finding=finding, client_key=client_key)
-    # The file is written before the row is inserted, so a failed insert must delete it.
-    photo.image.save(image.name, image, save=False)
-    try:
-        with transaction.atomic():
-            photo.save()
-    except BaseException as error:
-        photo.image.delete(save=False)
-        if isinstance(error, IntegrityError) and client_key:
-            # The other copy won the race; its row and its file are the photo.
-            stored = patrol.photos.filter(client_key=client_key).first()
-            if stored is not None:
-                return stored, False
-        raise
-    return photo, True
+    return save_file_and_row(photo, "image", image, patrol.photos, client_key)
 
 
 def check_findings_near(findings, segment, max_distance_m):

@@ -13,6 +13,7 @@ import secrets
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -65,3 +66,23 @@ def private_file_response(field_file, *, download_name=None):
     response["Cache-Control"] = CACHE_CONTROL
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def save_file_and_row(row, field_name, upload, siblings, client_key=""):
+    """Store ``row`` with ``upload`` in its file field ``field_name``: the file is written first, so a row
+    that fails to insert takes its file with it (nothing half-saved). Where ``client_key`` is given and a
+    twin sent at the same moment won the race on it (an ``IntegrityError``), the twin among ``siblings``
+    (the owner's rows) is the answer. Returns ``(row, created)``."""
+    field_file = getattr(row, field_name)
+    field_file.save(upload.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except BaseException as error:
+        field_file.delete(save=False)
+        if isinstance(error, IntegrityError) and client_key:
+            stored = siblings.filter(client_key=client_key).first()
+            if stored is not None:
+                return stored, False
+        raise
+    return row, True
