@@ -30,5 +30,9 @@ def make_filesystem_broker_folders(sender, source, **kwargs):
 
 def every(seconds, task_name):
     """Run the task ``task_name`` every ``seconds`` under beat. An app registers its periodic tasks from its
-    ``AppConfig.ready()`` (beat sets Django up before it reads the schedule), so the core lists none."""
-    app.conf.beat_schedule = {**app.conf.beat_schedule, task_name: {"task": task_name, "schedule": seconds}}
+    ``AppConfig.ready()`` (beat sets Django up before it reads the schedule), so the core lists none. The
+    entry goes into the settings' schedule, which the app reads when beat asks for it: registering does
+    not configure the app (which would make the broker's folders on every start of Django)."""
+    from django.conf import settings
+
+    settings.CELERY_BEAT_SCHEDULE[task_name] = {"task": task_name, "schedule": seconds}

@@ -60,11 +60,18 @@ class ScopedKeysetListView(ScopedListView):
     page counts every row of a big table."""
 
     keyset_ordering: tuple = ()
+    keyset_ids_first = False  # keyset.paginate's ids_first
     count_limit = 1000
 
     def paginate_queryset(self, queryset, page_size):
         try:
-            page = keyset.paginate(queryset, self.keyset_ordering, self.request.GET.get("cursor"), page_size)
+            page = keyset.paginate(
+                queryset,
+                self.keyset_ordering,
+                self.request.GET.get("cursor"),
+                page_size,
+                ids_first=self.keyset_ids_first,
+            )
         except keyset.InvalidCursor:
             raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
         return None, page, page.object_list, page.has_other_pages
@@ -79,7 +86,8 @@ class ScopedKeysetListView(ScopedListView):
         if page.is_first and page.next_cursor is None:
             count = len(page.object_list)  # all of them are on this page
         else:
-            count = self.object_list[: self.count_limit + 1].count()
+            # Counted in no order: any thousand rows tell the count is capped, whichever index finds them.
+            count = self.object_list.order_by()[: self.count_limit + 1].count()
         context["row_count"] = min(count, self.count_limit)
         context["row_count_capped"] = count > self.count_limit
         return context

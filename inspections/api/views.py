@@ -38,6 +38,7 @@ SUBMIT_EXAMPLE = {
 
 class PatrolPagination(KeysetPagination):
     ordering = RECENT_FIRST
+    ids_first = True  # as the patrol list page: the keys from the covering index patrol_recent
 
 
 class PatrolViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -80,6 +80,7 @@ class Patrol(VersionedModel, models.Model):
             models.Index(fields=["chief", "started_at"], name="patrol_chief_time"),
             models.Index(fields=["segment", "started_at"], name="patrol_segment_time"),
             models.Index(fields=["tier", "is_valid", "started_at"], name="patrol_compliance"),
+            # On PostgreSQL it also includes segment_id and chief_id (migration 0011): a covering index.
             models.Index(fields=["-started_at", "-id"], name="patrol_recent"),
         ]
 

@@ -45,6 +45,7 @@ class KeysetPagination(BasePagination):
     repeated nor skipped. No total count: counting a big table on every call costs more than the page."""
 
     ordering: tuple = ()
+    ids_first = False  # keyset.paginate's ids_first
     page_size = api_settings.PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 500
@@ -54,7 +55,11 @@ class KeysetPagination(BasePagination):
         self.request = request
         try:
             self.page = keyset.paginate(
-                queryset, self.ordering, request.query_params.get(self.cursor_query_param), self.get_page_size(request)
+                queryset,
+                self.ordering,
+                request.query_params.get(self.cursor_query_param),
+                self.get_page_size(request),
+                ids_first=self.ids_first,
             )
         except keyset.InvalidCursor:
             raise NotFound(_("Invalid cursor.")) from None
