@@ -92,7 +92,7 @@ class StationSerializer(PortalFeatureSerializer):
 class StationViewSet(ScopedViewSet):
     """Monitoring stations (站位 / 断面) with their latest class; kept by the water-quality department."""
 
-    queryset = Station.objects.select_related("water_body")
+    queryset = Station.objects.select_related("water_body").defer("water_body__geometry")
     serializer_class = StationSerializer
     filterset_class = StationFilterSet
     pagination_class = FeaturePagination
@@ -250,7 +250,7 @@ class OutletSerializer(PortalFeatureSerializer):
 class OutletViewSet(ScopedViewSet):
     """Pollution outlets (入河排污口) with their ID codes, status and remediation; every change is kept."""
 
-    queryset = Outlet.objects.select_related("water_body")
+    queryset = Outlet.objects.select_related("water_body").defer("water_body__geometry")
     serializer_class = OutletSerializer
     filterset_class = OutletFilterSet
     pagination_class = FeaturePagination

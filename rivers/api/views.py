@@ -17,7 +17,7 @@ class WaterBodyViewSet(ScopedViewSet):
 class SegmentViewSet(ScopedViewSet):
     """Segments (河段) as GeoJSON features; lengths are computed by the server in metres."""
 
-    queryset = Segment.objects.select_related("water_body", "region")
+    queryset = Segment.objects.select_related("water_body", "region").defer("water_body__geometry", "region__boundary")
     serializer_class = SegmentSerializer
     filterset_class = SegmentFilterSet
     pagination_class = FeaturePagination

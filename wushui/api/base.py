@@ -1,11 +1,15 @@
 """Base classes every API viewset and serializer builds on."""
 
 import copy
+import json
 from collections.abc import Mapping
 
+from django.contrib.gis.db.models import GeometryField as ModelGeometryField
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from wushui.api.errors import django_errors_as_dict
@@ -34,14 +38,44 @@ class ScopePermission(permissions.BasePermission):
         return False
 
 
+# Decimals of the coordinates the API serves from the database (7: about a centimetre).
+GEOJSON_DECIMALS = 7
+GEOJSON_SUFFIX = "_geojson"
+
+
+def with_geojson(queryset, field_name, decimals=GEOJSON_DECIMALS):
+    """``queryset`` with each row's ``field_name`` as GeoJSON text written by the database (annotated
+    ``<field_name>_geojson``), the geometry itself not read: what :class:`DatabaseGeoJSONField` serves."""
+    return queryset.annotate(**{field_name + GEOJSON_SUFFIX: AsGeoJSON(field_name, precision=decimals)}).defer(
+        field_name
+    )
+
+
+class DatabaseGeoJSONField(GeometryField):
+    """A geometry field that serves the database's GeoJSON where the row carries it (``with_geojson``):
+    GDAL's export of a district's boundaries was most of a list's time. Otherwise, and for what is
+    written, the geometry as GEOS holds it."""
+
+    def get_attribute(self, instance):
+        stored = instance.__dict__.get(self.source + GEOJSON_SUFFIX, self)
+        if stored is not self:
+            return json.loads(stored) if stored else None
+        return super().get_attribute(instance)
+
+
 class ScopedViewSet(viewsets.ModelViewSet):
     """Every row goes through ``restrict(user, action)``: out of the view scope is 404, in lists and lookups
-    alike; a write outside the change scope is 403."""
+    alike; a write outside the change scope is 403. Features are read with their GeoJSON written by the
+    database (``with_geojson``); a write reads the geometry itself, so that its answer shows the new one."""
 
     permission_classes = [ScopePermission]
 
     def get_queryset(self):
-        return self.queryset.restrict(self.request.user)
+        queryset = self.queryset.restrict(self.request.user)
+        serializer_class = self.get_serializer_class()
+        if self.request.method in permissions.SAFE_METHODS and issubclass(serializer_class, PortalFeatureSerializer):
+            queryset = with_geojson(queryset, serializer_class.Meta.geo_field)
+        return queryset
 
 
 def check_geometry_type(model, field_name, value):
@@ -98,6 +132,14 @@ class PortalFeatureSerializer(ModelCleanMixin, GeoFeatureModelSerializer):
     that is not a feature refused with a message (not a server error)."""
 
     serializer_related_field = ScopedRelatedField
+    serializer_field_mapping = {
+        **GeoFeatureModelSerializer.serializer_field_mapping,
+        **{
+            field: DatabaseGeoJSONField
+            for field in GeoFeatureModelSerializer.serializer_field_mapping
+            if isinstance(field, type) and issubclass(field, ModelGeometryField)
+        },
+    }
 
     def to_internal_value(self, data):
         if not isinstance(data, Mapping):
