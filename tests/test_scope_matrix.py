@@ -57,7 +57,7 @@ from PIL import Image
 from rest_framework.authtoken.models import Token, TokenProxy
 from rest_framework.views import APIView
 
-from inspections import problems, public
+from inspections import problems, public, workflow
 from inspections.choices import ProblemCategory, ProblemSource
 from inspections.models import (
     Finding,
@@ -142,7 +142,9 @@ class Rows:
     """Fill the route's ``kwarg`` with ``model``'s rows: their ``attr`` (the id, or a code the route takes
     instead). ``fixed`` names arguments that name no row (a value, a callable giving it, or a tuple of
     values to try each), ``also`` arguments read from the row (a callable of the row: a row's photo
-    under its report's code). ``action`` is the change scope a write needs (a problem's transition)."""
+    under its report's code). ``action`` is the change scope a write needs (a problem's transition);
+    ``reads`` the scope a read needs: CHANGE for a page that is the form changing the row (a row in view
+    scope only answers it 403, as it does a write)."""
 
     model: type
     kwarg: str = "pk"
@@ -150,6 +152,7 @@ class Rows:
     attr: str = "pk"
     also: dict = field(default_factory=dict)
     action: str = CHANGE
+    reads: str = VIEW
 
     def value(self, row):
         return getattr(row, self.attr)
@@ -192,7 +195,7 @@ ROUTE_ROWS = {
     "rivers:station_detail": Rows(Station),
     "rivers:sample_import_detail": Rows(SampleImport),
     "rivers:outlet_detail": Rows(Outlet),
-    "rivers:outlet_update": Rows(Outlet),
+    "rivers:outlet_update": Rows(Outlet, reads=CHANGE),
     "rivers:outlet_card": Rows(Outlet),
     "rivers:outlet_sign_photo": Rows(Outlet),
     "inspections:patrol_detail": Rows(Patrol),
@@ -200,7 +203,7 @@ ROUTE_ROWS = {
     "inspections:publicreport_detail": Rows(PublicReport),
     "inspections:public_photo": Rows(PublicPhoto),
     "projects:project_detail": Rows(Project),
-    "projects:report_create": Rows(Project),
+    "projects:report_create": Rows(Project, reads=CHANGE),
     "projects:milestone_update": Rows(Project),
     "projects:report_photo": Rows(ReportPhoto),
     "projects:task_detail": Rows(ResponsibilityTask),
@@ -237,11 +240,7 @@ ROUTE_ROWS = {
     "patrol-photos": Rows(Patrol),
     "problem-detail": Rows(Problem),
     # Each transition's action answers with the transition's own change scope (restrict(user, name)).
-    **{
-        f"problem-{name.replace('_', '-')}": Rows(Problem, action=name)
-        for name in ("accept", "archive", "assign", "close", "complete", "escalate", "merge")
-        + ("reject", "send_back", "urge", "verify")
-    },
+    **{f"problem-{name.replace('_', '-')}": Rows(Problem, action=name) for name in workflow.TRANSITIONS},
     "project-detail": Rows(Project),
     # A report, a task's update, an enterprise's check change their project, task, enterprise.
     "project-reports": Rows(Project),
@@ -285,6 +284,10 @@ PUBLIC = {
     "station-push": "a station pushing samples, with its push token",
     "hj212": "an automatic station's HJ 212 packets, with its MN and password",
 }
+
+# Public API routes that authenticate by credentials of their own, which DRF asks for before it looks at
+# the method: anyone without them is told 401, whatever the method.
+TOKEN_ROUTES = {"station-push": "a station's push token (Authorization: Station ...)"}
 
 # Public routes that show the public fields (PUBLIC_FIELDS, ``public()``) of every street's rows to anyone,
 # by design: the leak check does not apply to them (tests/inspections/test_public_querysets.py and
@@ -625,7 +628,9 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
     station_b = StationFactory(code="T-ST-MB1", name="B1 mill station", segment=segment_b, responsible_chief=chief_b1)
     sampled = timezone.now() - datetime.timedelta(days=2)
     # Ammonia of class V against a target of IV: a bad sample, which raises an alert.
-    samples = [new_sample(station, sampled, SampleSource.LAB, values={"nh3n": 1.8}) for station in (station_a, station_b)]
+    samples = [
+        new_sample(station, sampled, SampleSource.LAB, values={"nh3n": 1.8}) for station in (station_a, station_b)
+    ]
     store_samples(samples)
     sample_a, sample_b = (Sample.objects.get(station=station) for station in (station_a, station_b))
     alert_a, alert_b = (Alert.objects.get(station=station) for station in (station_a, station_b))
@@ -637,6 +642,8 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         year=2026, subject=DeadlineSubject.ILLEGAL_OUTLETS, due=datetime.date(2026, 5, 31), description="Outlets"
     )
     outlet_a = OutletFactory(
+        sign_installed=True,
+        sign_photo=ContentFile(jpeg("olive"), name="sign.jpg"),
         local_code="LW-PK-MA1",
         name="A1 dye works outlet",
         segment=segment_a,
@@ -645,6 +652,8 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         contact_phone="13900000131",
     )
     outlet_b = OutletFactory(
+        sign_installed=True,
+        sign_photo=ContentFile(jpeg("maroon"), name="sign.jpg"),
         local_code="LW-PK-MB1",
         name="B1 tannery outlet",
         segment=segment_b,
@@ -698,8 +707,12 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         photo, _created = public.add_public_photo(report, image=uploaded_jpeg("report.jpg", colour))
         return report, photo
 
-    report_a, public_photo_a = reported(segment_a, a_point, "A1 foam on the water", "Reporter Zhao A", "13900000141", "cyan")
-    report_b, public_photo_b = reported(segment_b, b_point, "B1 foam on the water", "Reporter Qian B", "13900000241", "grey")
+    report_a, public_photo_a = reported(
+        segment_a, a_point, "A1 foam on the water", "Reporter Zhao A", "13900000141", "cyan"
+    )
+    report_b, public_photo_b = reported(
+        segment_b, b_point, "B1 foam on the water", "Reporter Qian B", "13900000241", "grey"
+    )
     client = Open311Client(name="City hotline app")
     client.issue_key()
     client.save()
@@ -747,8 +760,12 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         )
         return letter, row, update
 
-    letter_a, task_a, update_a = task(street_a_office, world.street_a, "Dredge the A brook mouth", "A mouth half dredged")
-    letter_b, task_b, update_b = task(world.street_b_office, world.street_b, "Dredge the B creek bend", "B bend half dredged")
+    letter_a, task_a, update_a = task(
+        street_a_office, world.street_a, "Dredge the A brook mouth", "A mouth half dredged"
+    )
+    letter_b, task_b, update_b = task(
+        world.street_b_office, world.street_b, "Dredge the B creek bend", "B bend half dredged"
+    )
 
     def enterprise(name, street, notes):
         row = Enterprise.objects.create(
@@ -772,8 +789,14 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         CampaignDeadline: [(deadline, None)],
         Outlet: [(outlet_a, "A"), (outlet_b, "B")],
         ThreeRiversRecord: [(three_rivers_a, "A"), (three_rivers_b, "B")],
-        Problem: [(problem_a, "A"), (assigned_a, "A"), (problem_b, "B"), (assigned_b, "B")]
-        + [(report_a.problem, "A"), (report_b.problem, "B")],
+        Problem: [
+            (problem_a, "A"),
+            (assigned_a, "A"),
+            (report_a.problem, "A"),
+            (problem_b, "B"),
+            (assigned_b, "B"),
+            (report_b.problem, "B"),
+        ],
         ProblemPhoto: [
             (photo, street)
             for problem, street in ((problem_a, "A"), (assigned_a, "A"), (problem_b, "B"), (assigned_b, "B"))
@@ -784,15 +807,21 @@ def build_domain_rows(world, users, chief_b1, street_a_office, a_brook):
         Open311Client: [(client, None)],
         ProblemDeadlineRule: [(deadline_rule, None)],
         Project: [(project_a, "A"), (project_b, "B")],
-        AnnualPlan: [(plan, street) for row, street in ((project_a, "A"), (project_b, "B")) for plan in row.plans.all()],
+        AnnualPlan: [
+            (plan, street) for row, street in ((project_a, "A"), (project_b, "B")) for plan in row.plans.all()
+        ],
         ProgressReport: [(progress_a, "A"), (progress_b, "B")],
-        ReportPhoto: [(photo, street) for row, street in ((progress_a, "A"), (progress_b, "B")) for photo in row.photos.all()],
+        ReportPhoto: [
+            (photo, street) for row, street in ((progress_a, "A"), (progress_b, "B")) for photo in row.photos.all()
+        ],
         ProgressRules: [(ProgressRules.objects.get(), None)],
         ResponsibilityLetter: [(letter_a, "A"), (letter_b, "B")],
         ResponsibilityTask: [(task_a, "A"), (task_b, "B")],
         TaskUpdate: [(update_a, "A"), (update_b, "B")],
         Enterprise: [(enterprise_a, "A"), (enterprise_b, "B")],
-        EnterpriseInspection: [(row.inspections.get(), street) for row, street in ((enterprise_a, "A"), (enterprise_b, "B"))],
+        EnterpriseInspection: [
+            (row.inspections.get(), street) for row, street in ((enterprise_a, "A"), (enterprise_b, "B"))
+        ],
     }
 
 
@@ -987,6 +1016,7 @@ class Fill:
     model: type | None = None
     primary: bool = True  # the row in scope that reads are sent to
     pk: object = None  # the row's id
+    reads: str = VIEW  # the scope a read of the row needs
 
 
 def fills(route, spec, persona, rows):
@@ -998,9 +1028,7 @@ def fills(route, spec, persona, rows):
     if spec is None:
         return [Fill(PLAIN, route.path(values)) for values in formats]
     if isinstance(spec, Fixed):
-        return [
-            Fill(PLAIN, route.path({**fixed, **values})) for fixed in variants(spec.values) for values in formats
-        ]
+        return [Fill(PLAIN, route.path({**fixed, **values})) for fixed in variants(spec.values) for values in formats]
     entries = rows.get(spec.model)
     if not entries:
         pytest.fail(
@@ -1052,7 +1080,7 @@ def fills(route, spec, persona, rows):
                     assert kind == MALFORMED, f"{path} does not resolve to {route.label}"
                     continue
                 primary = first_in_scope or kind not in IN_SCOPE
-                result.append(Fill(kind, path, row_id, spec.model, primary, row.pk if is_row else None))
+                result.append(Fill(kind, path, row_id, spec.model, primary, row.pk if is_row else None, spec.reads))
                 first_in_scope = first_in_scope and kind not in IN_SCOPE
     return result
 
@@ -1178,8 +1206,11 @@ def broken_rules(route, persona, method, fill, answer):
         return [] if sends_to_sign_in(route, answer) else [f"answers {answer.status} to a user who is not staff"]
     accepted = route.accepted_methods()
     if accepted is not None and method not in accepted:
-        # DRF checks the permission first: one who may write nothing here may be told 403 instead.
+        # DRF checks the permission first: one who may write nothing here may be told 403 instead, and
+        # one a route asks its own credentials of (TOKEN_ROUTES) 401.
         if answer.status == 405 or (answer.status == 403 and method in WRITES and may_create(route, persona) is False):
+            return []
+        if answer.status == 401 and route.label in TOKEN_ROUTES:
             return []
         return [f"answers {answer.status} to a method the view does not take, not 405"]
     if route.is_admin:
@@ -1188,8 +1219,11 @@ def broken_rules(route, persona, method, fill, answer):
     status = answer.status
     if fill.kind in (MISSING, MALFORMED) and method != "OPTIONS" and status != 404:
         broken.append(f"answers {status} for a {fill.kind} id, not 404")
-    if fill.kind in (*IN_SCOPE, PUBLISHED) and method in ("GET", "HEAD") and status != 200:
+    refused_read = fill.kind == VIEW_ONLY and fill.reads == CHANGE
+    if fill.kind in (*IN_SCOPE, PUBLISHED) and method in ("GET", "HEAD") and status != 200 and not refused_read:
         broken.append(f"answers {status} for a row {fill.kind}, not 200")
+    if refused_read and method in ("GET", "HEAD") and status != 403:
+        broken.append(f"answers {status} to a read of a change form on a row in view scope only, not 403")
     if fill.kind == VIEW_ONLY and method in WRITES and status != 403:
         broken.append(f"answers {status} to a write on a row in view scope only, not 403")
     if fill.kind == CHANGEABLE and method in WRITES and status in (403, 404):
