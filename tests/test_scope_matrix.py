@@ -15,10 +15,12 @@ the others do not (``worth_sending``), and:
 - a row outside the view scope answers exactly like the missing id (status and body, the id aside);
 - a missing id answers 404 to every accepted method but OPTIONS (the admin redirects instead);
 - in view scope, a write outside the change scope answers 403, one inside it is not refused;
-- an anonymous visitor is sent to sign in (pages) or gets 401 (API), unless the route is ``PUBLIC``;
+- an anonymous visitor is sent to sign in (pages) or gets 401 (API), unless the route is ``PUBLIC``: a
+  public route's rows are everybody's, a published row answers a read 200 and a missing id 404;
 - a method the view does not accept answers 405;
 - no answer (HTML pages and forms, the browsable API with ``Accept: text/html``, JSON) names another
-  street's rows: their names, codes, phones, links, or ids in JSON keys and form choices.
+  street's rows: their names, codes, phones, links, or ids in JSON keys and form choices (but for the
+  public pages of ``PUBLISHING``, which show every street's public fields by design).
 
 One module-wide set of rows, rolled back at the end; each request runs in a savepoint that is rolled back
 too, so a DELETE or a sign-out never changes what the next request sees.
@@ -119,8 +121,7 @@ from wushui.models import Job, Region, Unit, User
 from wushui.scoping import CHANGE, VIEW
 
 # Every test here reads the module's rows (and so the database is set up even for a -k selection).
-# Collected on demand (WUSHUI_HARDENING=1) until every route it walks passes; see README.
-pytestmark = [pytest.mark.django_db, pytest.mark.hardening]
+pytestmark = pytest.mark.django_db
 
 PERSONAS = ("admin", "official", "department", "chief_district", "street_a", "street_b", "chief_a1")
 ANONYMOUS = "anonymous"
@@ -990,6 +991,15 @@ def test_the_tables_name_only_routes_that_exist():
     assert set(PUBLIC) <= labels, f"Routes in PUBLIC that no longer exist: {set(PUBLIC) - labels}"
 
 
+def test_a_format_suffix_serves_the_view_of_a_plain_route():
+    """``worth_sending`` sends a suffix's route fewer methods: the plain route of its view takes them all."""
+    plain = {(route.name, route.view_class) for route in ROUTES if "format" not in route.kwargs}
+    suffixed = [route for route in ROUTES if "format" in route.kwargs]
+    assert suffixed
+    for route in suffixed:
+        assert (route.name, route.view_class) in plain, route.display
+
+
 def test_every_route_is_walked_once():
     routes = [route.route for route in ROUTES]
     assert len(routes) == len(set(routes))
@@ -1093,26 +1103,47 @@ def _resolves_to(route, path):
     return match.route == route.route and match.func is route.callback
 
 
+def answers_head_with_get(route):
+    view_class = route.view_class
+    accepted = route.accepted_methods() or set()
+    own_head = isinstance(view_class, type) and any("head" in vars(cls) for cls in view_class.__mro__)
+    return isinstance(view_class, type) and "GET" in accepted and not own_head
+
+
+# What a format suffix's route is sent besides its reads of a row in scope: the plain route serves the same
+# view and takes every method; the suffix only picks the renderer, which a read, OPTIONS and a write show.
+SUFFIX_METHODS = ("GET", "OPTIONS", "POST")
+
+
 def worth_sending(route, persona, method, fill):
     """Which requests tell something the others do not.
 
     A method the view does not take is refused before any row is read: the out-of-scope and missing ids
-    show it, as they show what a format suffix's renderer adds (the plain route answers for the rows in
-    scope, a suffix renders one of them with GET). A read needs one row in scope, and OPTIONS reads none in
-    a class-based view (Django answers it with the methods, DRF with the serializer's fields); only writes
-    tell the view-only row from the changeable one. The admin's views tell POST from the rest and answer the
-    rest as GET: for the administrator a row's pages get GET and POST, the other pages and the missing and
-    malformed ids every method; everyone else gets every method, refused.
+    show it, as they show what a format suffix's renderer adds. A format suffix's route serves the view of
+    the plain route, which every method is sent to: the suffix picks the renderer only, so a suffix renders
+    one row in scope with GET, and the out-of-scope and missing ids with ``SUFFIX_METHODS``. A read needs
+    one row in scope, and OPTIONS reads none in a class-based view (Django answers it with the methods, DRF
+    with the serializer's fields); only writes tell the view-only row from the changeable one. The admin's
+    views tell POST from the rest and answer the rest as GET: for the administrator a row's pages get GET and
+    POST, the other pages and the missing and malformed ids every method; everyone else gets every method,
+    refused. A class-based view without a ``head`` of its own answers HEAD with its GET handler (Django's
+    ``View.setup``, DRF alike): HEAD is sent to the missing id and to a route without rows only, where the
+    GET handler's answer is seen to hold for HEAD too (and a view without GET refuses it).
     """
     accepted = route.accepted_methods()
+    if method == "HEAD" and answers_head_with_get(route) and fill.kind not in (MISSING, PLAIN):
+        return False
+    if "format" in route.kwargs:
+        if fill.kind in IN_SCOPE:
+            return fill.primary and method == "GET"
+        if method not in SUFFIX_METHODS:
+            return False
     if accepted is not None and method not in accepted:
         return fill.kind in (OUT_OF_SCOPE, MISSING, PLAIN)
     if route.is_admin and persona.is_staff and fill.kind == CHANGEABLE:
         return method in ("GET", "POST")
     if fill.kind not in IN_SCOPE:
         return True
-    if "format" in route.kwargs:
-        return fill.primary and method == "GET"
     if method == "OPTIONS" and accepted is not None:
         return False
     return fill.primary or method in WRITES
