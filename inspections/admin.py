@@ -120,6 +120,10 @@ class PublicReportAdmin(admin.ModelAdmin):
     list_select_related = ["problem__segment"]
     readonly_fields = ["problem", "tracking_code", "client_token", "via", "open311_client", "rated_at", "created_at"]
 
+    def has_add_permission(self, request):
+        # A report comes from the public (the signboard pages, Open311) with its problem, never from here.
+        return False
+
 
 @admin.register(Open311Client)
 class Open311ClientAdmin(admin.ModelAdmin):

@@ -216,6 +216,8 @@ class ProblemTransitionView(ScopedMixin, View):
         name = transition
         serializer = TRANSITION_INPUTS[name][0](data=_form_data(request), context={"request": request})
         try:
+            # Refused (403) before the form's fields are judged, as the API does.
+            problems.check_allowed(request.user, problem, name)
             if not serializer.is_valid():
                 return self.refused(request, problem, name, 400, errors=serializer.errors)
             problems.SERVICES[name](problem, request.user, **service_arguments(name, serializer.validated_data))

@@ -104,11 +104,8 @@ class ReportCreateView(ScopedMixin, FormView):
     template_name = "projects/report_form.html"
     form_class = ReportForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def check_access(self, request, *args, **kwargs):
         self.project = get_in_scope(Project.objects.all(), request.user, CHANGE, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "project": self.project}
@@ -274,10 +271,9 @@ class GroupTableView(LoginRequiredMixin, TemplateView):
 
 
 class ManagersOnlyMixin(ScopedMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not manages_projects(request.user):
+    def check_access(self, request, *args, **kwargs):
+        if not manages_projects(request.user):
             raise PermissionDenied(_("Only the 治水办 and the projects department import projects."))
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ImportView(ManagersOnlyMixin, FormView):

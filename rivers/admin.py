@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
@@ -163,6 +166,24 @@ class OutletAdmin(SimpleHistoryAdmin, LeafletGeoAdmin):
     list_select_related = ["water_body"]
     autocomplete_fields = ["segment"]
     readonly_fields = ["water_body"]
+
+    # simple-history reads the ids as given: an id that is no number ("abc") is a missing one (404), as
+    # in the admin's own views, not a database error.
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(Outlet, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _id_or_404(Outlet, object_id)
+        _id_or_404(Outlet.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _id_or_404(model, value):
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError:
+        raise Http404 from None
 
 
 @admin.register(ThreeRiversRecord)

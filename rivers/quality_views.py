@@ -26,7 +26,7 @@ from rivers.jobs import SAMPLE_IMPORT
 from rivers.maps import OutletLayer, StationLayer
 from rivers.models import Alert, Outlet, Sample, SampleImport, Station, StationMonth, ThreeRiversRecord
 from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
+from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin, SignedInMixin
 from wushui.jobs import start_job
 from wushui.maps import feature, feature_collection, list_map
 from wushui.scoping import CHANGE, VIEW, get_in_scope
@@ -113,16 +113,15 @@ class SampleFileForm(forms.Form):
         return upload
 
 
-class SampleImportView(LoginRequiredMixin, FormView):
+class SampleImportView(SignedInMixin, FormView):
     """Upload a file of lab samples: imported whole or not at all; a large file by a worker."""
 
     template_name = "rivers/sample_import.html"
     form_class = SampleFileForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not Station.objects.may_change_any(request.user):
+    def check_access(self, request, *args, **kwargs):
+        if not Station.objects.may_change_any(request.user):
             raise PermissionDenied(_("Only the water-quality department imports samples."))
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -22,11 +22,6 @@ from tests.factories import (
 )
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
 
-# The route matrix still finds failures (README): collected on demand only, with WUSHUI_HARDENING=1,
-# until it passes and joins make test.
-if not os.environ.get("WUSHUI_HARDENING"):
-    collect_ignore = ["test_scope_matrix.py"]
-
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 # calls from such a thread unless told it is safe (the live server runs elsewhere).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

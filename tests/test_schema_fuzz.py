@@ -45,8 +45,6 @@ from rivers.models import Alert, ThreeRiversRecord
 from rivers.samples import new_sample, store_samples
 from tests.factories import OutletFactory, PatrolFactory, StationFactory, WaterBodyFactory
 
-pytestmark = pytest.mark.hardening
-
 # Generated requests per operation: more where a server error is looked for, fewer where every answer
 # is read against the schema (the schema's own examples come on top).
 SERVER_ERROR_EXAMPLES = 25

@@ -15,7 +15,25 @@ from wushui import keyset
 from wushui.scoping import VIEW, get_in_scope
 
 
-class ScopedMixin(LoginRequiredMixin):
+class SignedInMixin(LoginRequiredMixin):
+    """Signed-in users only. A method the view does not take answers 405 to every one of them, before
+    ``check_access`` refuses a user the whole page is not for (403) or finds the row it is about (404):
+    what the view takes is the same for everybody."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        self.check_access(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_access(self, request, *args, **kwargs):
+        """Raise ``PermissionDenied`` or ``Http404`` for a user who may not use the page at all."""
+
+
+class ScopedMixin(SignedInMixin):
     """Signed-in users only, and only the rows of their scope; views add joins in ``get_base_queryset``."""
 
     model = None

@@ -60,6 +60,9 @@ class ProblemEventSerializer(serializers.ModelSerializer):
 
 
 class ProblemListSerializer(serializers.ModelSerializer):
+    # A form the browsable API draws from this serializer offers the user's own rows only.
+    serializer_related_field = ScopedRelatedField
+
     location = PointInputField(read_only=True)
     segment_name = serializers.CharField(source="segment.name", read_only=True)
     street_name = serializers.SerializerMethodField()

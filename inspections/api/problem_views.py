@@ -79,9 +79,12 @@ def _transition_action(name):
 
     def act(self, request, pk=None, format=None):
         problem = get_in_scope(Problem.objects.all(), request.user, VIEW, pk=pk)
-        serializer = serializer_class(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
         try:
+            # One who may not make the transition is told so (403) before the body is read: its fields
+            # and its media type are no business of theirs.
+            problems.check_allowed(request.user, problem, name)
+            serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
             problems.SERVICES[name](problem, request.user, **service_arguments(name, serializer.validated_data))
         except problems.TransitionConflict as error:
             raise Conflict(str(error)) from None

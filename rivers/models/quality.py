@@ -163,6 +163,9 @@ class Station(models.Model):
 
     def clean(self):
         errors = {}
+        if self.target_class == "":
+            # An empty choice in a form (the field is blank but not null): the water body's, as for None.
+            self.target_class = None
         if self.segment_id:
             body = self.segment.water_body
             if self.target_class is None:

@@ -2,6 +2,7 @@
 field named, 403 in scope, 404 outside it, 409 when a concurrent transition won."""
 
 import io
+import re
 
 import pytest
 import yaml
@@ -267,3 +268,45 @@ def test_the_schema_documents_every_transition_with_an_example(client, world):
         content = operation["requestBody"]["content"]
         assert any("examples" in media for media in content.values()), name
         assert set(operation["responses"]) >= {"200", "400", "403", "404", "409"}
+
+
+@pytest.mark.parametrize(
+    ("transition", "body", "as_json"),
+    [
+        ("escalate", {}, True),  # a body its serializer refuses (no reason)
+        ("merge", {}, True),  # the same (no duplicate_of)
+        ("complete", {}, True),  # a media type it does not take (multipart only)
+        ("send_back", {"reason": ""}, False),
+    ],
+)
+def test_a_transition_the_user_may_not_make_is_403_whatever_its_body(client, world, problem, transition, body, as_json):
+    """Refused before the body is read: one who may see the problem but make no transition on it (a
+    district official) learns nothing of the transition's fields or media types."""
+    official = as_user(client, world.users.official)
+    address = url(problem, transition)
+    response = post(official, address, body) if as_json else official.post(address, body)
+    assert response.status_code == 403, response.content
+    assert ProblemEvent.objects.count() == 1
+
+
+def test_the_browsable_api_of_a_transition_offers_only_the_users_rows(client, world, problem):
+    """The action's page (a GET it does not take, drawn with the problem's serializer) offers no choice of
+    another street's problems or regions."""
+    other = problems.register_problem(
+        source=ProblemSource.HOTLINE,
+        segment=world.segment_b1,
+        category="dumping",
+        description="Waste in street B",
+        reported_by=world.users.street_b,
+    )
+    street_a = as_user(client, world.users.street_a)
+    response = street_a.get(url(problem, "merge"), HTTP_ACCEPT="text/html")
+    assert response.status_code == 405
+    body = response.content.decode()
+    choices = dict(re.findall(r'<select[^>]*\bname="(\w+)"[^>]*>(.*?)</select>', body, re.S))
+    offered = {name: set(map(int, re.findall(r'<option value="(\d+)"', options))) for name, options in choices.items()}
+    assert problem.pk in offered["duplicate_of"]
+    assert other.pk not in offered["duplicate_of"]
+    assert world.street_a.pk in offered["street"]
+    assert world.street_b.pk not in offered["street"]
+    assert "Street B" not in body

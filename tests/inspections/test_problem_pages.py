@@ -245,3 +245,13 @@ def test_counts_per_state_stop_at_the_lists_limit(client, world, monkeypatch):
     assert states["registered"] == (2, True)
     assert states["assigned"] == (0, False)
     assert "&gt;2" in page.content.decode()
+
+
+def test_a_transition_the_user_may_not_make_is_403_on_the_page_whatever_the_form_holds(client, world, problem):
+    """The page refuses (403, saying why) before it judges the form: an empty escalation by a district
+    official, who makes no transition, is not a 400."""
+    client.force_login(world.users.official)
+    response = client.post(transition_url(problem, "escalate"), {})
+    assert response.status_code == 403
+    assert response.context["action_message"]
+    assert ProblemEvent.objects.filter(problem=problem).count() == 1

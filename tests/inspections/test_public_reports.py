@@ -557,3 +557,14 @@ def test_the_page_preloads_every_module_its_script_imports(client, world, board)
             return module.read()
 
     assert imported_modules(entry, source) == preloaded
+
+
+def test_the_admin_adds_no_report_of_its_own(client, world):
+    """A report comes with its problem from the public pages or Open311: the admin offers no form to
+    add one (its add page answered a server error, having no problem to save)."""
+    client.force_login(world.users.admin)
+    address = reverse("admin:inspections_publicreport_add")
+    assert client.get(address).status_code == 403
+    assert client.post(address, {}).status_code == 403
+    assert client.get(reverse("admin:inspections_publicreport_changelist")).status_code == 200
+    assert not PublicReport.objects.exists()

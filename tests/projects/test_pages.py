@@ -238,3 +238,21 @@ def test_an_enterprise_inspection_by_the_street(client, projects_world):
     by_industry = {row["key"]: row for row in counts.by_industry}
     assert (by_industry["four_no"]["closed"], by_industry["metal_surface"]["in_progress"]) == (1, 1)
     assert {row["label"]: row["listed"] for row in counts.by_street} == {"Street A": 1, "Street B": 1}
+
+
+def test_a_method_a_page_does_not_take_is_405_before_the_user_or_the_row_is_judged(client, projects_world):
+    """The report form and the import answer 405 to a method they do not take, for any row (missing or
+    not) and any user (who may use them or not); their 403 and 404 answer the methods they take."""
+    users = projects_world.world.users
+    report = reverse("projects:report_create", args=[projects_world.project_a.pk])
+    missing = reverse("projects:report_create", args=[987654])
+    for user in (users.street_a, users.street_b, users.admin):
+        client.force_login(user)
+        for address in (report, missing, reverse("projects:project_import"), reverse("projects:import_template")):
+            assert client.patch(address).status_code == 405, (user, address)
+            assert client.delete(address).status_code == 405, (user, address)
+        assert client.post(reverse("projects:import_template")).status_code == 405
+    client.force_login(users.street_b)
+    assert client.get(missing).status_code == 404
+    assert client.get(report).status_code == 404
+    assert client.get(reverse("projects:project_import")).status_code == 403

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from rivers.models import ChiefAppointment, Segment
+from rivers.models import ChiefAppointment, Segment, Station
+from tests.factories import OutletFactory
 
 
 @pytest.fixture
@@ -84,3 +85,39 @@ def test_admin_refuses_a_second_current_chief(admin_client, world):
     assert response.status_code == 200
     assert "overlaps" in response.content.decode()
     assert ChiefAppointment.objects.filter(segment=world.segment_a1, tier="village").count() == 1
+
+
+def test_an_empty_station_form_is_a_form_error_not_a_server_error(admin_client, world):
+    """The target class may be left empty (the water body's is taken); with the rest missing too, the
+    form says what is missing."""
+    response = admin_client.post(reverse("admin:rivers_station_add"), {})
+    assert response.status_code == 200
+    assert "segment" in response.context["adminform"].form.errors
+    assert not Station.objects.exists()
+
+
+def test_an_empty_target_class_takes_the_water_bodys(admin_client, world):
+    response = admin_client.post(
+        reverse("admin:rivers_station_add"),
+        {
+            "code": "T-ST-ADM",
+            "name": "Admin station",
+            "control_level": "district",
+            "segment": world.segment_a1.pk,
+            "location": '{"type": "Point", "coordinates": [120.75, 27.91]}',
+            "target_class": "",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Station.objects.get(code="T-ST-ADM").target_class == world.river.target_class
+
+
+def test_an_outlets_history_with_an_id_that_is_no_number_is_missing(admin_client, world):
+    outlet = OutletFactory(segment=world.segment_a1)
+    version = outlet.history.get().history_id
+    assert admin_client.get(reverse("admin:rivers_outlet_history", args=[outlet.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:rivers_outlet_history", args=["abc"])).status_code == 404
+    assert admin_client.get(reverse("admin:rivers_outlet_history", args=[987654])).status_code == 404
+    assert admin_client.get(f"/admin/rivers/outlet/abc/history/{version}/").status_code == 404
+    assert admin_client.get(f"/admin/rivers/outlet/{outlet.pk}/history/abc/").status_code == 404

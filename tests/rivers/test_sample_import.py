@@ -179,3 +179,13 @@ def test_templates_download_and_read_back(client, world):
     assert [cell.value for cell in workbook["samples"][1]] == list(COLUMNS)
     response = client.get(reverse("rivers:sample_template"), {"format": "csv"})
     assert response.content.decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_a_method_the_import_does_not_take_is_405_even_to_those_it_refuses(client, world):
+    """What the page takes is the same for everybody: the refusal (403) answers the methods it takes."""
+    address = reverse("rivers:sample_import")
+    for user, refused in ((world.users.street_a, True), (world.users.department, False)):
+        client.force_login(user)
+        assert client.get(address).status_code == (403 if refused else 200)
+        assert client.patch(address).status_code == 405
+        assert client.delete(address).status_code == 405
