@@ -283,6 +283,27 @@ def samples(model, user):
             .first()
         )
         return [("appointment", appointment.pk)] if appointment else []
+    if hasattr(model.objects, "restrict"):
+        # Any other row kind (problems, photos, stations, projects …): the newest one the user sees.
+        row = model.objects.restrict(user).order_by("-pk").only("pk").first()
+        return [("newest", row.pk)] if row else []
+    return []
+
+
+def public_samples(route_name):
+    """``[(label, kwargs)]`` for the public pages a QR code opens (they take codes, not keys)."""
+    from inspections.models import Problem, PublicReport
+    from rivers.models import Signboard
+
+    if route_name == "public:segment":
+        code = Signboard.objects.order_by("pk").values_list("public_code", flat=True).first()
+        return [("a signboard", {"code": code})] if code else []
+    if route_name == "public:problem":
+        pk = Problem.objects.public().order_by("-pk").values_list("pk", flat=True).first()
+        return [("newest", {"pk": pk})] if pk else []
+    if route_name == "public:report_status":
+        code = PublicReport.objects.order_by("-pk").values_list("tracking_code", flat=True).first()
+        return [("newest", {"code": code})] if code else []
     return []
 
 
@@ -297,11 +318,15 @@ def route_targets(routes, user):
             targets.append(("", reverse(route.name), route))
             continue
         model = view_model(route.view)
-        chosen = samples(model, user) if model is not None and route.params == ("pk",) else []
+        chosen = (
+            [(label, {"pk": pk}) for label, pk in samples(model, user)]
+            if model is not None and route.params == ("pk",)
+            else []
+        ) or public_samples(route.name)
         if not chosen:
             targets.append(("no sample in scope", None, route))
-        for label, pk in chosen:
-            targets.append((label, reverse(route.name, kwargs={"pk": pk}), route))
+        for label, kwargs in chosen:
+            targets.append((label, reverse(route.name, kwargs=kwargs), route))
     return targets
 
 

@@ -144,13 +144,10 @@ class ReportCorrectView(ScopedMixin, FormView):
     template_name = "projects/report_correct.html"
     form_class = CorrectionForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def check_access(self, request, *args, **kwargs):
         self.report = get_in_scope(
             ProgressReport.objects.select_related("project"), request.user, CHANGE, pk=kwargs["pk"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "report": self.report}

@@ -22,6 +22,7 @@ example database on disk.
 
 import datetime
 import io
+import re
 
 import pytest
 import schemathesis
@@ -47,8 +48,8 @@ from tests.factories import OutletFactory, PatrolFactory, StationFactory, WaterB
 
 # Generated requests per operation: more where a server error is looked for, fewer where every answer
 # is read against the schema (the schema's own examples come on top).
-SERVER_ERROR_EXAMPLES = 25
-CONFORMANCE_EXAMPLES = 10
+SERVER_ERROR_EXAMPLES = 15
+CONFORMANCE_EXAMPLES = 8
 PERSONAS = ("admin", "chief_a1")
 
 # Values at the edges of what the storage holds, mixed into a third of the generated numbers and strings:
@@ -155,13 +156,17 @@ def token(request, world, projects_world):
     return Token.objects.create(user=getattr(world.users, request.param)).key
 
 
+# A value of each path parameter other than the id that the route's pattern takes, to find its view.
+PATH_SAMPLES = {"month": "2022-01"}
+
+
 def on_existing_rows(case):
     """Point a generated id at one of the operation's rows, so that details answer with one: ids from 0 to
     9999 are taken modulo the rows; the rest (negative, huge) stay, and ask for rows that do not exist."""
     generated = case.path_parameters.get("id") if case.path_parameters else None
     if not isinstance(generated, int) or not 0 <= generated < 10_000:
         return
-    view = resolve(case.operation.path.replace("{id}", "1")).func
+    view = resolve(re.sub(r"\{(\w+)\}", lambda match: PATH_SAMPLES.get(match[1], "1"), case.operation.path)).func
     ids = sorted(view.cls.queryset.model.objects.values_list("pk", flat=True))
     assert ids, f"the world has no {view.cls.queryset.model.__name__} rows: add some in the token fixture"
     case.path_parameters["id"] = ids[generated % len(ids)]

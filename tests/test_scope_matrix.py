@@ -175,6 +175,11 @@ def variants(values):
     return [dict(zip(names, combination, strict=True)) for combination in itertools.product(*choices)]
 
 
+def reported_month(project):
+    report = project.reports.order_by("month").first()
+    return report.month.strftime("%Y-%m") if report else "2022-01"
+
+
 def segment_content_type():
     return ContentType.objects.get_for_model(Segment).pk
 
@@ -205,6 +210,10 @@ ROUTE_ROWS = {
     "inspections:public_photo": Rows(PublicPhoto),
     "projects:project_detail": Rows(Project),
     "projects:report_create": Rows(Project, reads=CHANGE),
+    # Correcting a month's report: a change form, as filing one is.
+    "projects:report_correct": Rows(ProgressReport, reads=CHANGE),
+    # The API's correction names the project and a month it reported (else a month never reported).
+    "project-report-correction": Rows(Project, also={"month": lambda project: reported_month(project)}),
     "projects:milestone_update": Rows(Project),
     "projects:report_photo": Rows(ReportPhoto),
     "projects:task_detail": Rows(ResponsibilityTask),
@@ -1218,9 +1227,9 @@ def sends_to_sign_in(route, answer):
 def may_create(route, persona):
     """Whether the persona may create rows through this route: the viewset's queryset says (None: no rule)."""
     queryset = getattr(route.view_class, "queryset", None)
-    if queryset is None or not hasattr(queryset, "may_change_any"):
+    if queryset is None or not hasattr(queryset, "may_create"):
         return None
-    return queryset.may_change_any(persona.user)
+    return queryset.may_create(persona.user)
 
 
 def broken_rules(route, persona, method, fill, answer):

@@ -63,6 +63,11 @@ class ScopedQuerySet(models.QuerySet):
             return False
         return self.scope_q(user, CHANGE) is not NOTHING
 
+    def may_create(self, user):
+        """Whether the user may create rows of this kind: who may change some, unless the model says
+        otherwise (an owner unit reports on its projects but does not plan new ones)."""
+        return self.may_change_any(user)
+
     def view_q(self, user) -> Q:
         """The view scope: the whole district for district-wide users, else the model's rule."""
         return EVERYTHING if user.sees_whole_district else self.scope_q(user, VIEW)

@@ -191,7 +191,9 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyS
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("month", str, OpenApiParameter.PATH, description="The month reported, YYYY-MM"),
+            OpenApiParameter(
+                "month", str, OpenApiParameter.PATH, description="The month reported, YYYY-MM", pattern=r"^\d{4}-\d{2}$"
+            ),
         ],
         request=CorrectionInputSerializer,
         responses={200: ProgressReportSerializer},
@@ -216,7 +218,8 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyS
             first_day = datetime.datetime.strptime(month, "%Y-%m").date()
         except ValueError:
             raise Http404 from None
-        report = get_in_scope(ProgressReport.objects.all(), request.user, CHANGE, project_id=pk, month=first_day)
+        project = self.get_object()  # 404 outside the view scope (and for an id no row can have)
+        report = get_in_scope(ProgressReport.objects.all(), request.user, CHANGE, project=project, month=first_day)
         serializer = CorrectionInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -55,6 +55,9 @@ class ProjectQuerySet(ScopedQuerySet):
             return Q(pk__in=visible_project_ids(user))
         return project_change_q(user)
 
+    def may_create(self, user):
+        return manages_projects(user)
+
 
 class Project(models.Model):
     """A five-waters project (五水共治项目): what is built, by whom, for how much, and by when."""

@@ -27,7 +27,7 @@ class ScopePermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS or view.detail:
             return True
-        return view.queryset.may_change_any(user)
+        return view.queryset.may_create(user)
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
