@@ -366,7 +366,11 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["station", "kind", "day"], name="rivers_alert_one_per_station_kind_day")
         ]
-        indexes = [models.Index(fields=["taken_at", "id"], name="rivers_alert_untaken")]
+        indexes = [
+            models.Index(fields=["taken_at", "id"], name="rivers_alert_untaken"),
+            # Lists newest first (the API, a station's page) read the first page from it, not a sort of all.
+            models.Index(fields=["-day", "-id"], name="rivers_alert_recent"),
+        ]
 
     def __str__(self):
         return f"{self.station.code} · {AlertKind.label(self.kind)} · {self.day}"
