@@ -4,9 +4,9 @@ raises (``rivers.samples.untaken_alerts``).
 - A station's first alert opens a problem of the source "system alert" on the station's segment, at the
   station, in the water-body category; 劣V is urgent, worse than target normal. Its deadlines come from the
   deadline rules like any other problem's.
-- A later alert of the same station joins the problem while it is open (a timeline entry says so): a station
-  that stays 劣V for a month is one problem to solve, not thirty. Once that problem has ended, the next alert
-  opens a new one.
+- A later alert of the same station joins the problem while it is open (a timeline entry says so, once a
+  day): a station that stays 劣V for a month is one problem to solve, not thirty. Once that problem has
+  ended, the next alert opens a new one.
 - Each alert is taken up once: it belongs to one problem (a unique link), so two sweeps running at once
   cannot both take it; the one that loses leaves nothing behind. A station's row is locked while its alert
   is taken up, so two of its alerts taken up at once still make one problem.
@@ -27,6 +27,7 @@ from rivers import gb3838
 from rivers.choices import AlertKind, WaterClass
 from rivers.models import Station
 from rivers.samples import mark_alerts_taken, untaken_alerts
+from wushui import periods
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +83,16 @@ def _open(alert, rules):
         return register_problem(**fields)
 
 
-def _join(problem, alert):
+def _join(problem, alert, now):
+    """Link the alert to the open problem; the timeline says so once a day (a backlog of a station's
+    alerts taken up at once is one entry; the page counts them all)."""
+    start, _end = periods.day_bounds(periods.local_date(now))
+    if problem.events.filter(transition=workflow.ALERT, at__gte=start).exists():
+        return
     ProblemEvent.objects.create(
         problem=problem,
         transition=workflow.ALERT,
-        at=timezone.now(),
+        at=now,
         from_status=problem.status,
         to_status=problem.status,
         note=describe(alert),
@@ -115,7 +121,7 @@ def take_up_alerts(batch=BATCH):
                     if is_new:
                         problem = _open(alert, rules)
                     else:
-                        _join(problem, alert)
+                        _join(problem, alert, timezone.now())
                     ProblemAlert.objects.create(alert=alert, problem=problem, station_id=alert.station_id)
                 opened, joined = opened + is_new, joined + (not is_new)
             except IntegrityError:

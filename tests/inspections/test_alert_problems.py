@@ -29,6 +29,7 @@ def station(world):
 
 def sample(station, days_ago, **values):
     when = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0) - datetime.timedelta(days=days_ago)
+    when = min(when, timezone.now() - datetime.timedelta(minutes=5))
     store_samples([new_sample(station, when, SampleSource.LAB, values=values)])
 
 
@@ -57,18 +58,24 @@ def test_a_bad_sample_becomes_one_urgent_system_problem_at_the_station(station, 
 
 
 def test_later_alerts_join_the_open_problem_and_a_new_one_opens_after_it_ends(station):
-    sample(station, 3, nh3n=2.6)
+    sample(station, 4, nh3n=2.6)
     alerts.take_up_alerts()
     problem = Problem.objects.get()
-    sample(station, 2, nh3n=2.4)
-    sample(station, 1, nh3n=2.2)
+    sample(station, 3, nh3n=2.4)
+    sample(station, 2, nh3n=2.2)
     assert alerts.take_up_alerts() == (0, 2)
     assert Problem.objects.count() == 1
-    joined = list(problem.events.filter(transition=workflow.ALERT))
-    assert len(joined) == 2
-    assert all(event.from_status == event.to_status == problem.status for event in joined)
+    # Both joined; the timeline says so once that day.
+    (joined,) = problem.events.filter(transition=workflow.ALERT)
+    assert joined.from_status == joined.to_status == problem.status
+    assert joined.details["kind"] == "worse_than_v"
+    # A day later the station is still bad: a new entry.
+    problem.events.filter(pk=joined.pk).update(at=joined.at - datetime.timedelta(days=1))
+    sample(station, 1, nh3n=2.1)
+    assert alerts.take_up_alerts() == (0, 1)
+    assert problem.events.filter(transition=workflow.ALERT).count() == 2
     assert workflow.label(workflow.ALERT) == "Alert again"
-    assert problem.alerts.count() == 3
+    assert problem.alerts.count() == 4
     Problem.objects.filter(pk=problem.pk).update(status=ProblemStatus.CLOSED)
     sample(station, 0, nh3n=2.0)
     assert alerts.take_up_alerts() == (1, 0)
