@@ -68,6 +68,10 @@ class ScopedQuerySet(models.QuerySet):
         otherwise (an owner unit reports on its projects but does not plan new ones)."""
         return self.may_change_any(user)
 
+    def create_refusal(self, user):
+        """What a user told no by ``may_create`` reads."""
+        return _("You may not add %(kind)s.") % {"kind": self.model._meta.verbose_name_plural}
+
     def view_q(self, user) -> Q:
         """The view scope: the whole district for district-wide users, else the model's rule."""
         return EVERYTHING if user.sees_whole_district else self.scope_q(user, VIEW)

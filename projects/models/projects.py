@@ -58,6 +58,9 @@ class ProjectQuerySet(ScopedQuerySet):
     def may_create(self, user):
         return manages_projects(user)
 
+    def create_refusal(self, user):
+        return str(_("Only the 治水办 and the projects department plan projects."))
+
 
 class Project(models.Model):
     """A five-waters project (五水共治项目): what is built, by whom, for how much, and by when."""

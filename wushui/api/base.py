@@ -27,7 +27,10 @@ class ScopePermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS or view.detail:
             return True
-        return view.queryset.may_create(user)
+        if view.queryset.may_create(user):
+            return True
+        self.message = view.queryset.create_refusal(user)
+        return False
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
