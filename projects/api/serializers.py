@@ -22,6 +22,21 @@ from wushui.choices import RegionLevel
 from wushui.models import Region
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# What a project is, as read and as written.
+PROJECT_FIELDS = [
+    "code",
+    "name",
+    "category",
+    "subtype",
+    "owner_unit",
+    "lead_department",
+    "streets",
+    "location",
+    "is_key",
+    "total_investment",
+    "start_year",
+    "end_year",
+]
 
 
 class PlanTargetSerializer(PortalModelSerializer):
@@ -54,18 +69,7 @@ class ProjectSerializer(PortalModelSerializer):
         model = Project
         fields = [
             "id",
-            "code",
-            "name",
-            "category",
-            "subtype",
-            "owner_unit",
-            "lead_department",
-            "streets",
-            "location",
-            "is_key",
-            "total_investment",
-            "start_year",
-            "end_year",
+            *PROJECT_FIELDS,
             "next_milestone_due",
             "plans",
             "milestones",
@@ -111,18 +115,7 @@ class ProjectWriteSerializer(PortalModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "code",
-            "name",
-            "category",
-            "subtype",
-            "owner_unit",
-            "lead_department",
-            "streets",
-            "location",
-            "is_key",
-            "total_investment",
-            "start_year",
-            "end_year",
+            *PROJECT_FIELDS,
             "description",
             "plans",
             "milestones",
