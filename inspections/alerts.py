@@ -56,7 +56,7 @@ def describe(alert):
 def open_problem_of(station_id):
     """The open system problem that the station's alerts join, if any."""
     link = (
-        ProblemAlert.objects.filter(station_id=station_id, problem__status__in=ProblemStatus.OPEN)
+        ProblemAlert.objects.filter(alert__station_id=station_id, problem__status__in=ProblemStatus.OPEN)
         .select_related("problem")
         .order_by("-problem_id")
         .first()
@@ -122,7 +122,7 @@ def take_up_alerts(batch=BATCH):
                         problem = _open(alert, rules)
                     else:
                         _join(problem, alert, timezone.now())
-                    ProblemAlert.objects.create(alert=alert, problem=problem, station_id=alert.station_id)
+                    ProblemAlert.objects.create(alert=alert, problem=problem)
                 opened, joined = opened + is_new, joined + (not is_new)
             except IntegrityError:
                 # Another sweep took this alert meanwhile: its problem stands, this one is rolled back.

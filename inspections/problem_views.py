@@ -170,7 +170,7 @@ def detail_context(request, problem, *, failed=None, errors=None, message=""):
     photos = list(problem.photos.all())
     finding = getattr(problem, "finding", None) if problem.source == "patrol" else None
     first_alert = (
-        problem.alerts.select_related("station").order_by("pk").first() if problem.source == "system" else None
+        problem.alerts.select_related("alert__station").order_by("pk").first() if problem.source == "system" else None
     )
     context = {
         "problem": problem,
@@ -179,7 +179,7 @@ def detail_context(request, problem, *, failed=None, errors=None, message=""):
         "after_photos": [p for p in photos if p.stage == PhotoStage.AFTER],
         "patrol_photos": list(finding.photos.all()) if finding else [],
         "finding": finding,
-        "alert_station": first_alert.station if first_alert else None,
+        "alert_station": first_alert.alert.station if first_alert else None,
         "alert_count": problem.alerts.count() if first_alert else 0,
         "allowed": allowed,
         "failed": failed,

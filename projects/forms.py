@@ -51,7 +51,31 @@ class MultipleImageField(forms.ImageField):
         return [super(MultipleImageField, self).clean(upload, initial) for upload in files]
 
 
-class ReportForm(forms.Form):
+class TargetQuantitiesMixin:
+    """A field per physical target of the year's plan, for the quantity done this month."""
+
+    def add_target_fields(self, targets, done=None):
+        self.targets = list(targets)
+        for target in self.targets:
+            self.fields[f"target_{target.pk}"] = forms.DecimalField(
+                label=f"{target.measure} ({target.get_unit_display()})",
+                max_digits=12,
+                decimal_places=2,
+                required=False,
+                initial=(done or {}).get(target.pk),
+                help_text=_("Done this month; target for the year %(quantity)s") % {"quantity": target.quantity},
+            )
+
+    def quantities(self):
+        """``{target id: quantity}`` of the targets given a quantity."""
+        return {
+            target.pk: self.cleaned_data[f"target_{target.pk}"]
+            for target in self.targets
+            if self.cleaned_data.get(f"target_{target.pk}") is not None
+        }
+
+
+class ReportForm(TargetQuantitiesMixin, forms.Form):
     """An owner unit's monthly report: the month, the investment completed in it, the quantities of
     the year's targets done in it, notes and photos."""
 
@@ -68,25 +92,10 @@ class ReportForm(forms.Form):
         # The targets are those of the year of the month sent (of this year before one is sent).
         month = _month_or_none(self.fields["month"], self.data.get("month")) if self.is_bound else None
         year = (month or periods.local_date()).year
-        self.targets = list(PlanTarget.objects.filter(plan__project=project, plan__year=year))
-        for target in self.targets:
-            self.fields[f"target_{target.pk}"] = forms.DecimalField(
-                label=f"{target.measure} ({target.get_unit_display()})",
-                max_digits=12,
-                decimal_places=2,
-                required=False,
-                help_text=_("Done this month; target for the year %(quantity)s") % {"quantity": target.quantity},
-            )
-
-    def quantities(self):
-        return {
-            target.pk: self.cleaned_data[f"target_{target.pk}"]
-            for target in self.targets
-            if self.cleaned_data.get(f"target_{target.pk}") is not None
-        }
+        self.add_target_fields(PlanTarget.objects.filter(plan__project=project, plan__year=year))
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(TargetQuantitiesMixin, forms.Form):
     """A correction of a filed report: the month's investment and quantities done, raised (never
     lowered: the service refuses), and its notes. Each field starts from what was reported."""
 
@@ -100,23 +109,9 @@ class CorrectionForm(forms.Form):
         kwargs["initial"] = {"investment": report.investment, "notes": report.notes, **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
         self.report = report
-        self.targets = list(PlanTarget.objects.filter(plan__project_id=report.project_id, plan__year=report.month.year))
-        for target in self.targets:
-            self.fields[f"target_{target.pk}"] = forms.DecimalField(
-                label=f"{target.measure} ({target.get_unit_display()})",
-                max_digits=12,
-                decimal_places=2,
-                required=False,
-                initial=done.get(target.pk),
-                help_text=_("Done this month; target for the year %(quantity)s") % {"quantity": target.quantity},
-            )
-
-    def quantities(self):
-        return {
-            target.pk: self.cleaned_data[f"target_{target.pk}"]
-            for target in self.targets
-            if self.cleaned_data.get(f"target_{target.pk}") is not None
-        }
+        self.add_target_fields(
+            PlanTarget.objects.filter(plan__project_id=report.project_id, plan__year=report.month.year), done
+        )
 
 
 def _month_or_none(field, value):

@@ -20,12 +20,10 @@ class Migration(migrations.Migration):
                 ('linked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='linked at')),
                 ('alert', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='problem_link', to='rivers.alert', verbose_name='alert')),
                 ('problem', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='inspections.problem', verbose_name='problem')),
-                ('station', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_links', to='rivers.station', verbose_name='station')),
             ],
             options={
                 'verbose_name': 'alert taken up',
                 'verbose_name_plural': 'alerts taken up',
-                'indexes': [models.Index(fields=['station', 'problem'], name='problem_alert_station')],
             },
         ),
     ]

@@ -404,15 +404,11 @@ class ProblemAlert(models.Model):
         "rivers.Alert", verbose_name=_("alert"), on_delete=models.CASCADE, related_name="problem_link"
     )
     problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="alerts")
-    station = models.ForeignKey(
-        "rivers.Station", verbose_name=_("station"), on_delete=models.CASCADE, related_name="problem_links"
-    )
     linked_at = models.DateTimeField(_("linked at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("alert taken up")
         verbose_name_plural = _("alerts taken up")
-        indexes = [models.Index(fields=["station", "problem"], name="problem_alert_station")]
 
     def __str__(self):
         return f"{self.alert} → #{self.problem_id}"
