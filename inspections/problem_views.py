@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest, EmptyResultSet, PermissionDenied, ValidationError
 from django.db import connections
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,20 +47,32 @@ def listed(queryset):
 
 
 def capped_counts(queryset, field, values, cap):
-    """``{value: rows of queryset with field = value, counting no further than cap}`` in one statement:
-    one counted subquery per value, each stopping at ``cap`` rows (an index on the field serves it)."""
-    parts, params = [], []
-    for number, value in enumerate(values):
-        try:
-            sql, subquery_params = (
+    """``{value: rows of queryset with field = value, counting no further than cap}``.
+
+    First one grouped count over at most ``cap × len(values)`` rows: when the queryset holds fewer
+    (a street's problems), it has read them all, so each count is exact, in one plan. Otherwise one
+    counted subquery per value in one statement, each stopping at ``cap`` rows (an index on the field
+    serves it); planning a street's scope predicate once per value would cost more than reading it."""
+    bound = cap * len(values)
+    try:
+        sql, params = (
+            queryset.order_by().annotate(counted_value=F(field)).values("counted_value")[:bound].query.sql_with_params()
+        )
+        parts, part_params = [], []
+        for number, value in enumerate(values):
+            part_sql, subquery_params = (
                 queryset.filter(**{field: value}).order_by().values("pk")[:cap].query.sql_with_params()
             )
-        except EmptyResultSet:  # a queryset that can match nothing (an empty scope)
-            return dict.fromkeys(values, 0)
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted_{number})")
-        params.extend(subquery_params)
+            parts.append(f"(SELECT COUNT(*) FROM ({part_sql}) counted_{number})")
+            part_params.extend(subquery_params)
+    except EmptyResultSet:  # a queryset that can match nothing (an empty scope)
+        return dict.fromkeys(values, 0)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
+        cursor.execute(f"SELECT counted_value, COUNT(*) FROM ({sql}) grouped GROUP BY counted_value", params)
+        grouped = dict(cursor.fetchall())
+        if sum(grouped.values()) < bound:
+            return {value: min(grouped.get(value, 0), cap) for value in values}
+        cursor.execute("SELECT " + ", ".join(parts), part_params)
         return dict(zip(values, cursor.fetchone(), strict=True))
 
 
@@ -75,11 +87,15 @@ class ProblemListView(ScopedKeysetListView):
     def get_base_queryset(self):
         return listed(Problem.objects.all())
 
+    def count_rows(self, page):
+        # Each state counted up to the list's own limit, so that no count reads a whole district's year;
+        # the list's count is their sum (more than the limit as soon as one state is).
+        self.state_counts = capped_counts(self.object_list, "status", ProblemStatus.values(), self.count_limit + 1)
+        return sum(self.state_counts.values())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Each state counted up to the list's own limit, so that no count reads a whole district's year.
-        limit = self.count_limit
-        counts = capped_counts(self.object_list, "status", ProblemStatus.values(), limit + 1)
+        limit, counts = self.count_limit, self.state_counts
         query = self.request.GET.copy()
         query.pop("cursor", None)
         query.pop("status", None)

@@ -31,7 +31,7 @@ from inspections.choices import ProblemCategory, ProblemLevel
 from inspections.choices import ProblemStatus as S
 from rivers.choices import ChiefRole
 from wushui.choices import Domain, Role, Tier
-from wushui.scoping import administers_registry, remembered
+from wushui.scoping import administers_registry, remembered_from_registry
 
 # A handler may send a problem back (责任退回) only this soon after it was assigned (河长云).
 SEND_BACK_WINDOW = datetime.timedelta(hours=24)
@@ -57,7 +57,7 @@ LEVELS_OF_TIER = {
 
 
 def appointed_segments(user):
-    """``{tier: [segment ids]}`` of the user's current river-chief appointments, read once per request."""
+    """``{tier: [segment ids]}`` of the user's current river-chief appointments."""
     from rivers.models import ChiefAppointment
 
     def compute():
@@ -67,7 +67,7 @@ def appointed_segments(user):
             by_tier[tier].append(segment_id)
         return by_tier
 
-    return remembered(user, "problem_appointed_segments", compute)
+    return remembered_from_registry(user, "problem_appointed_segments", compute)
 
 
 def _any(conditions):

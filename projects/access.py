@@ -8,11 +8,11 @@ unit is responsible for. Streets see what concerns them.
 """
 
 from wushui.choices import Domain, Role, UnitKind
-from wushui.scoping import remembered
+from wushui.scoping import remembered_from_registry
 
 
 def unit_kind(user):
-    """The kind of the user's unit, read once per request ("" without a unit)."""
+    """The kind of the user's unit ("" without a unit)."""
     if user.unit_id is None:
         return ""
 
@@ -21,7 +21,7 @@ def unit_kind(user):
 
         return Unit.objects.filter(pk=user.unit_id).values_list("kind", flat=True).first() or ""
 
-    return remembered(user, "unit_kind", compute)
+    return remembered_from_registry(user, "unit_kind", compute)
 
 
 def is_owner_unit_user(user):

@@ -94,18 +94,20 @@ class ScopedKeysetListView(ScopedListView):
             raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
         return None, page, page.object_list, page.has_other_pages
 
+    def count_rows(self, page):
+        """How many rows the list holds, counting no further than ``count_limit + 1``."""
+        if page.is_first and page.next_cursor is None:
+            return len(page.object_list)  # all of them are on this page
+        # Counted in no order: any thousand rows tell the count is capped, whichever index finds them.
+        return self.object_list.order_by()[: self.count_limit + 1].count()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("cursor", None)
         query.pop("page", None)
         context["query_without_cursor"] = query.urlencode()
-        page = context["page_obj"]
-        if page.is_first and page.next_cursor is None:
-            count = len(page.object_list)  # all of them are on this page
-        else:
-            # Counted in no order: any thousand rows tell the count is capped, whichever index finds them.
-            count = self.object_list.order_by()[: self.count_limit + 1].count()
+        count = self.count_rows(context["page_obj"])
         context["row_count"] = min(count, self.count_limit)
         context["row_count_capped"] = count > self.count_limit
         return context

@@ -179,7 +179,16 @@ class User(AbstractUser):
     def sees_whole_district(self):
         if self.is_superuser or self.role in (Role.DISTRICT_ADMIN, Role.DISTRICT_OFFICIAL):
             return True
-        return self.region is not None and self.region.level == RegionLevel.DISTRICT
+        if self.region_id is None:
+            return False
+        from wushui.scoping import remembered_from_registry
+
+        level = remembered_from_registry(
+            self,
+            "region_level",
+            lambda: Region.objects.filter(pk=self.region_id).values_list("level", flat=True).first(),
+        )
+        return level == RegionLevel.DISTRICT
 
     @property
     def domains(self):

@@ -113,11 +113,24 @@ def remembered(user, key, compute):
     return cache[key]
 
 
+def remembered_from_registry(user, key, compute):
+    """Like :func:`remembered`, and kept across requests too while the registry is unchanged: the ids a
+    scope predicate lists (a street's regions, its segments) are the same answer on every page a
+    user opens until a region, unit, segment or appointment is written (``figures.REGISTRY``). The key
+    holds the user's region and unit, and today's date, since appointments begin and end by date."""
+    from django.utils import timezone
+
+    from wushui import figures
+
+    parts = ("scope", key, user.pk, user.region_id, user.unit_id, timezone.localdate().isoformat())
+    return remembered(user, key, lambda: figures.remembered_figure(parts, compute, depends_on=(figures.REGISTRY,)))
+
+
 def scope_region_ids(user):
-    """The ids of the regions in the user's scope (their region's subtree), read once per request."""
+    """The ids of the regions in the user's scope (their region's subtree)."""
     from wushui.models import Region
 
-    return remembered(
+    return remembered_from_registry(
         user, "region_ids", lambda: list(Region.objects.subtree(user.region_id).values_list("pk", flat=True))
     )
 

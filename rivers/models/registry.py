@@ -12,7 +12,7 @@ from wushui.choices import Tier
 from wushui.figures import VersionedModel
 from wushui.geo import length_m, to_metric, validate_geometry
 from wushui.models import Region
-from wushui.scoping import RegistryQuerySet, remembered, scope_region_ids
+from wushui.scoping import RegistryQuerySet, remembered_from_registry, scope_region_ids
 
 # A segment may stray this far outside its region's boundary: boundaries are
 # digitised coarsely and rivers often are the boundary.
@@ -23,7 +23,7 @@ code_validator = RegexValidator(r"^[A-Z0-9][A-Z0-9-]{2,29}$", _("Use 3–30 capi
 
 def visible_segment_ids(user):
     """The ids of the segments a user who is not district-wide sees: those lying in their region's subtree
-    and, for a chief, those of their current appointments. One query, read once per request; the scope
+    and, for a chief, those of their current appointments. One query, kept while the registry is unchanged; the scope
     predicates of segments, appointments, patrols and problems are ``segment_id IN (…)`` over it, which
     the database serves from its indexes (a street has some fifty segments)."""
     from rivers.models.chiefs import ChiefAppointment
@@ -33,7 +33,7 @@ def visible_segment_ids(user):
         in_region = Q(region__in=scope_region_ids(user))
         return list(Segment.objects.filter(in_region | Q(pk__in=appointed)).values_list("pk", flat=True))
 
-    return remembered(user, "segment_ids", compute)
+    return remembered_from_registry(user, "segment_ids", compute)
 
 
 class SegmentQuerySet(RegistryQuerySet):

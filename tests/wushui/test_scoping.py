@@ -74,7 +74,7 @@ def test_anonymous_and_inactive_users_see_nothing(world, model):
 
 def test_scope_ids_are_read_once_per_user_object(world, django_assert_num_queries):
     user = world.users.street_a
-    with django_assert_num_queries(3):  # the region subtree, the segments in it, the patrols
+    with django_assert_num_queries(4):  # the region's level, its subtree, the segments in it, the patrols
         list(Patrol.objects.restrict(user))
     with django_assert_num_queries(2):  # appointments and patrols again, the ids kept
         list(ChiefAppointment.objects.restrict(user))
@@ -88,6 +88,31 @@ def test_a_new_user_object_reads_a_changed_scope(world, django_user_model):
     assert codes(Segment.objects.restrict(user)) == {"T-RIVER-A1"}, "kept for this request"
     fresh = django_user_model.objects.get(pk=user.pk)
     assert codes(Segment.objects.restrict(fresh)) == {"T-RIVER-A1", "T-BCREEK-1"}
+
+
+def test_scope_ids_are_kept_across_requests_until_the_registry_changes(
+    world, django_user_model, django_assert_num_queries
+):
+    user = world.users.street_a
+    list(Patrol.objects.restrict(user))
+    fresh = django_user_model.objects.get(pk=user.pk)  # the next request's user
+    with django_assert_num_queries(1):  # the patrols only: the ids come from the cache
+        list(Patrol.objects.restrict(fresh))
+    # A segment written in the street widens the scope on the next request.
+    segment = Segment.objects.create(
+        water_body=world.segment_a1.water_body,
+        region=world.segment_a1.region,
+        code="T-RIVER-A9",
+        name="New reach",
+        geometry=world.segment_a1.geometry,
+    )
+    fresh = django_user_model.objects.get(pk=user.pk)
+    assert segment.code in codes(Segment.objects.restrict(fresh))
+    # A user moved to another street sees that street's rows at once.
+    fresh.region = world.segment_b_creek.region
+    fresh.save()
+    fresh = django_user_model.objects.get(pk=user.pk)
+    assert "T-RIVER-A1" not in codes(Segment.objects.restrict(fresh))
 
 
 def test_a_department_users_domains_are_part_of_their_scope(world):
