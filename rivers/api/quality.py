@@ -202,11 +202,17 @@ class AlertSerializer(PortalModelSerializer):
         ]
 
 
+class AlertPagination(KeysetPagination):
+    ordering = ("-day", "-pk")  # the index rivers_alert_recent
+
+
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
-    """Alerts: a station worse than its target, or 劣V, on a day."""
+    """Alerts: a station worse than its target, or 劣V, on a day; newest first (keyset pages: alerts
+    accumulate every day, and no page counts them all)."""
 
     queryset = Alert.objects.select_related("station")
     serializer_class = AlertSerializer
+    pagination_class = AlertPagination
     filterset_class = AlertFilterSet
     permission_classes = ScopedViewSet.permission_classes
 

@@ -55,6 +55,7 @@ def test_segment_outside_its_region_is_refused(admin_client, world):
         {"type": "LineString", "coordinates": "nonsense"},
         {"type": "Polygon", "coordinates": [[[120.72, 27.90], [120.73, 27.90], [120.72, 27.91], [120.72, 27.90]]]},
         {"type": "LineString", "coordinates": [[27.90, 120.72], [27.91, 120.73]]},
+        {"type": "LineString", "coordinates": [[120.72, 27.90, 5.0], [120.73, 27.90, 6.0]]},  # heights
         "not geojson at all",
     ],
 )
@@ -188,3 +189,15 @@ def test_region_filter_refuses_a_region_outside_scope(client, world):
     response = client.get(reverse("waterbody-list"), {"region": world.street_b.pk})
     assert response.status_code == 400
     assert "region" in response.json()["error"]["fields"]
+
+
+def test_a_point_with_a_height_is_refused_naming_the_field(admin_client, world):
+    from tests.factories import OutletFactory
+
+    outlet = OutletFactory(segment=world.segment_a1)
+    body = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [120.72, 27.9, 5.0]}, "properties": {}}
+    response = admin_client.patch(reverse("outlet-detail", args=[outlet.pk]), body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert "location" in response.json()["error"]["fields"]
+    outlet.refresh_from_db()
+    assert not outlet.location.hasz

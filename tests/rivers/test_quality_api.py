@@ -159,6 +159,25 @@ def test_lists_are_scoped(client, world, stations):
     assert response.status_code == 404
 
 
+def test_alerts_are_listed_newest_first_a_keyset_page_at_a_time_in_scope(client, world, stations):
+    from tests.rivers.conftest import add_sample, local
+
+    a1, b_creek = stations
+    for day in (1, 2, 3):
+        add_sample(a1, local(2026, 2, day, 10), nh3n=2.5)  # 劣V each day: one alert a day
+    add_sample(b_creek, local(2026, 2, 4, 10), nh3n=2.5)
+    client.force_login(world.users.street_a)
+    first = client.get(reverse("alert-list"), {"page_size": 2}).json()
+    assert [row["day"] for row in first["results"]] == ["2026-02-03", "2026-02-02"]
+    assert "count" not in first
+    second = client.get(first["next"]).json()
+    assert [row["day"] for row in second["results"]] == ["2026-02-01"]
+    assert second["next"] is None
+    assert client.get(reverse("alert-list"), {"cursor": "nonsense"}).status_code == 404
+    client.force_login(world.users.official)
+    assert len(client.get(reverse("alert-list")).json()["results"]) == 4
+
+
 def station_feature(world, **properties):
     return {
         "type": "Feature",

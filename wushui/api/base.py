@@ -82,8 +82,13 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
 
 def check_geometry_type(model, field_name, value):
-    """Refuse a geometry of the wrong type (a Polygon for a LineString field) as a field error."""
+    """Refuse a geometry of the wrong type (a Polygon for a LineString field), or with heights for a
+    two-dimensional column, as a field error."""
     model_field = model._meta.get_field(field_name)
+    if value is not None and getattr(value, "hasz", False) and getattr(model_field, "dim", 2) == 2:
+        raise serializers.ValidationError(
+            {field_name: [_("Give two coordinates per position (longitude, latitude), not a height.")]}
+        )
     expected = getattr(model_field, "geom_type", "GEOMETRY")
     if value is None or expected == "GEOMETRY" or value.geom_type.upper() == expected:
         return
