@@ -31,19 +31,26 @@ from wushui.models import Unit
 from wushui.scoping import VIEW, get_in_scope
 
 LIST_RELATED = ("segment__water_body", "segment__region", "assignee_unit", "assignee_chief")
-LIST_DEFERRED = (
-    "segment__geometry",
-    "segment__water_body__geometry",
-    "segment__water_body__description",
-    "segment__region__boundary",
-    "description",
-    "location",
+# What a table of problems shows of each row (the list and my work); the rest is not read.
+LIST_FIELDS = (
+    "created_at",
+    "status",
+    "category",
+    "urgency",
+    "level",
+    "completion_due",
+    "segment__name",
+    "segment__water_body__name",
+    "segment__region__name",
+    "assignee_unit__name",
+    "assignee_chief__name",
+    "assignee_chief__username",
 )
 
 
 def listed(queryset):
-    """What a table of problems reads: its related names, no geometry."""
-    return queryset.select_related(*LIST_RELATED).defer(*LIST_DEFERRED)
+    """What a table of problems reads: its related names, nothing else."""
+    return queryset.select_related(*LIST_RELATED).only(*LIST_FIELDS)
 
 
 def capped_counts(queryset, field, values, cap):

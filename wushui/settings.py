@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_gis",
@@ -104,6 +105,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so that templates/django/forms/ can replace Django's own (the
+# select there writes its options in place: a filter form's choices cost a template each otherwise).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SpatiaLite file by default, PostGIS when DATABASE_URL names it.
 DATABASE_URL = env_str("DATABASE_URL", f"spatialite:///{VAR_DIR / 'wushui.sqlite3'}")
