@@ -39,6 +39,7 @@ from projects.models import (
 )
 from projects.models.projects import MONEY
 from wushui import periods
+from wushui.figures import PROJECTS, remembered_figure, scope_key
 from wushui.models import Region, Unit
 
 ZERO = Decimal("0.00")
@@ -307,6 +308,19 @@ def _all_projects(projects):
     """Whether ``projects`` is every project (a district-wide scope, no filter): the plans need no
     condition on their projects then."""
     return projects is not None and not projects.query.where and projects.model is Project
+
+
+def scope_investment_summary(user, year=None, as_of=None, **options):
+    """:func:`investment_summary` of every project in the user's scope (no filter), kept until a
+    project, plan, target, milestone, report or the rules are written (``figures.PROJECTS``): the
+    project list, the summary pages and the dashboard show the same figures to every visit."""
+    as_of = as_of or periods.local_date()
+    parts = ("investment-summary", scope_key(user), year, as_of.isoformat(), sorted(options.items()))
+    return remembered_figure(
+        parts,
+        lambda: investment_summary(year, as_of, Project.objects.restrict(user), **options),
+        depends_on=(PROJECTS,),
+    )
 
 
 def investment_summary(year=None, as_of=None, projects=None, *, by_unit=True, by_street=True, rows=None):

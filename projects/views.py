@@ -62,7 +62,10 @@ class ProjectListView(ScopedListView):
         if self.filterset.is_bound and not self.filterset.is_valid():
             context["summary"] = None
             return context
-        summary = selectors.investment_summary(today.year, today, self.filterset.qs, rows=LIST_SUMMARY_ROWS)
+        if self.filterset.is_bound:
+            summary = selectors.investment_summary(today.year, today, self.filterset.qs, rows=LIST_SUMMARY_ROWS)
+        else:
+            summary = selectors.scope_investment_summary(self.request.user, today.year, today, rows=LIST_SUMMARY_ROWS)
         context["summary"] = summary
         context["top_units"] = summary.by_unit
         context["top_streets"] = summary.by_street
@@ -216,8 +219,8 @@ class InvestmentSummaryView(LoginRequiredMixin, TemplateView):
             context["summary"] = None
             return context
         data = form.cleaned_data if form.is_bound else {"year": periods.local_date().year, "as_of": None}
-        context["summary"] = selectors.investment_summary(
-            data["year"], data["as_of"], Project.objects.restrict(self.request.user), rows=SUMMARY_ROWS
+        context["summary"] = selectors.scope_investment_summary(
+            self.request.user, data["year"], data["as_of"], rows=SUMMARY_ROWS
         )
         context["query"] = self.request.GET.urlencode()
         return context
@@ -244,7 +247,9 @@ class GroupTableView(LoginRequiredMixin, TemplateView):
             return context
         data = form.cleaned_data if form.is_bound else {"year": periods.local_date().year, "as_of": None}
         projects = Project.objects.restrict(self.request.user)
-        summary = selectors.investment_summary(data["year"], data["as_of"], projects, by_unit=False, by_street=False)
+        summary = selectors.scope_investment_summary(
+            self.request.user, data["year"], data["as_of"], by_unit=False, by_street=False
+        )
         table = selectors.group_table(summary.year, summary.as_of, projects, self.group)
         try:
             page = Paginator(table, GROUP_PAGE_ROWS).page(self.request.GET.get("page") or 1)

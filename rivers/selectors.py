@@ -108,11 +108,12 @@ def current_appointments(user, *, with_post_region=False):
 
 
 def landing_region(user):
-    """The region a user's pages start from: their own (already loaded to scope the request), or the
-    top of the tree for a district-wide user attached to none (one query then)."""
+    """The region a user's pages start from: their own, or the top of the tree for a district-wide user
+    attached to none; one query, without the boundary (a district's outline is most of its row)."""
+    regions = Region.objects.defer("boundary")
     if user.region_id is not None:
-        return user.region
-    return Region.objects.restrict(user).filter(parent__isnull=True).defer("boundary").first()
+        return regions.get(pk=user.region_id)
+    return regions.restrict(user).filter(parent__isnull=True).first()
 
 
 def tiers_answering_in(region):

@@ -15,7 +15,7 @@ bulk writes that bypass them (the demo and scale commands), by calling ``changed
 """
 
 import hashlib
-import time
+import uuid
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.db import transaction
 # The data a figure may depend on.
 REGISTRY = "registry"  # regions, units, water bodies, segments, chief appointments
 PATROLS = "patrols"  # patrols and the rules that count them
+PROJECTS = "projects"  # projects, their plans, targets, milestones and reports, and the progress rules
 
 # A figure nobody invalidated is still recomputed after this long.
 FIGURE_TIMEOUT = 600
@@ -32,10 +33,15 @@ def _version_key(name):
     return f"data-version:{name}"
 
 
+def _new_version():
+    """A version never used before (not the clock: two writes may share a tick, and tests stop it)."""
+    return uuid.uuid4().hex
+
+
 def version(name):
     current = cache.get(_version_key(name))
     if current is None:
-        cache.add(_version_key(name), time.time_ns(), None)
+        cache.add(_version_key(name), _new_version(), None)
         current = cache.get(_version_key(name))
     return current
 
@@ -47,7 +53,7 @@ def changed(*names):
 
     def move():
         for name in names:
-            cache.set(_version_key(name), time.time_ns(), None)
+            cache.set(_version_key(name), _new_version(), None)
 
     move()
     transaction.on_commit(move)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.access import manages_projects
 from projects.choices import MeasureUnit, MilestoneKind, ProjectSubtype, WaterCategory
 from wushui import periods
+from wushui.figures import PROJECTS, VersionedModel
 from wushui.files import UnguessableName
 from wushui.geo import validate_geometry
 from wushui.models import Region, Unit
@@ -23,6 +24,13 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 QUANTITY = {"max_digits": 12, "decimal_places": 2}
 non_negative = MinValueValidator(Decimal("0"))
 YEARS = [MinValueValidator(2000), MaxValueValidator(2099)]
+
+
+class ProjectData(VersionedModel):
+    """A row under the investment figures: writing it moves ``figures.PROJECTS`` on, so that the kept
+    summaries (``selectors.scope_investment_summary``) are computed afresh."""
+
+    data_version = PROJECTS
 
 
 def visible_project_ids(user):
@@ -62,7 +70,7 @@ class ProjectQuerySet(ScopedQuerySet):
         return str(_("Only the 治水办 and the projects department plan projects."))
 
 
-class Project(models.Model):
+class Project(ProjectData, models.Model):
     """A five-waters project (五水共治项目): what is built, by whom, for how much, and by when."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
@@ -151,7 +159,7 @@ class AnnualPlanQuerySet(ScopedQuerySet):
         return EVERYTHING if manages_projects(user) else NOTHING
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(ProjectData, models.Model):
     """A project's plan for one year (年度计划): the investment to complete, and its physical targets.
 
     ``completed_investment`` is the sum of the year's monthly reports, kept by the reporting service
@@ -225,7 +233,7 @@ class AnnualPlan(models.Model):
                 PlanTarget.objects.filter(pk=target.pk).update(completed_quantity=completed)
 
 
-class PlanTarget(models.Model):
+class PlanTarget(ProjectData, models.Model):
     """A physical target of a year's plan: km of pipe, 万方 of sludge, km dredged, 亩 of land, a count."""
 
     plan = models.ForeignKey(
@@ -268,7 +276,7 @@ class MilestoneQuerySet(ScopedQuerySet):
         return project_change_q(user, "project__")
 
 
-class Milestone(models.Model):
+class Milestone(ProjectData, models.Model):
     """A step of a project (前期 work, start, completion, acceptance) with its planned and actual dates."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
@@ -318,7 +326,7 @@ class ProgressReportQuerySet(ScopedQuerySet):
         return project_change_q(user, "project__")
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ProjectData, models.Model):
     """An owner unit's monthly progress report (月报): the investment completed in the month, the
     quantities done, notes and photos. Year-to-date and cumulative figures are derived from these."""
 
@@ -375,7 +383,7 @@ class ProgressReport(models.Model):
             raise ValidationError(errors)
 
 
-class ReportQuantity(models.Model):
+class ReportQuantity(ProjectData, models.Model):
     """The quantity of one physical target done in a reported month."""
 
     report = models.ForeignKey(
@@ -431,7 +439,7 @@ class ReportPhoto(models.Model):
         return reverse("projects:report_photo", args=[self.pk])
 
 
-class ProgressRules(models.Model):
+class ProgressRules(ProjectData, models.Model):
     """How far behind the time rate a project may fall before it counts as lagging. The newest row
     applies; the default margin is 10 percentage points (completion 30 % on the day the year is
     41 % gone is lagging, 35 % is not)."""

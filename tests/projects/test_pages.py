@@ -125,6 +125,26 @@ def test_the_list_shows_each_projects_year_and_the_totals(client, projects_world
     assert (filtered.total.plan, filtered.total.completed) == (500, 200)
 
 
+def test_the_summary_is_kept_until_a_report_or_a_plan_changes_it(client, projects_world, django_assert_max_num_queries):
+    pw = projects_world
+    client.force_login(pw.world.users.official)
+    url = reverse("projects:investment_summary")
+    with django_assert_max_num_queries(20) as first:
+        assert client.get(url).context["summary"].total.completed == 0
+    with django_assert_max_num_queries(len(first.captured_queries) - 1):  # the figures come from the cache
+        client.get(url)
+    services.file_report(
+        pw.users.owner, pw.project_a, services.ReportInput(month=datetime.date(2022, 5, 1), investment=Decimal(200))
+    )
+    assert client.get(url).context["summary"].total.completed == 200
+    assert client.get(reverse("projects:project_list")).context["summary"].total.completed == 200
+    AnnualPlan.objects.get(project=pw.project_b, year=2022).delete()
+    assert client.get(url).context["summary"].total.plan == 500
+    # A street official's summary is their own, not the district's kept one.
+    client.force_login(pw.world.users.street_b)
+    assert client.get(url).context["summary"].total.completed == 0
+
+
 def test_streets_see_their_projects_only(client, projects_world):
     client.force_login(projects_world.world.users.street_a)
     response = client.get(reverse("projects:project_list"))

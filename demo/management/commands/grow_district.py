@@ -37,7 +37,7 @@ class Command(BaseCommand):
         except GrowthError as error:
             raise CommandError(str(error)) from error
         # Bulk writes bypass the models' save: the figures kept on the old rows go now.
-        figures.changed(figures.REGISTRY, figures.PATROLS)
+        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS)
         self.stdout.write(self.style.SUCCESS(f"Grew the district in {time.monotonic() - started:.0f} s:"))
         for table, rows in written.items():
             self.stdout.write(f"  {table:<14} {rows:>10,}")

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
-        figures.changed(figures.REGISTRY, figures.PATROLS)
+        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS)
         self.print_summary(seeder, new_patrols)
         self.stdout.write(
             f"  Water quality: {quality['stations']} stations, {quality['samples']} new samples, "
