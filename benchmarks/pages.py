@@ -60,6 +60,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help=f"timed rounds (default {DEFAULT_ROUNDS})")
     parser.add_argument("--check", action="store_true", help="exit 1 when a page's p95 is over budget")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="measure only the routes whose pattern contains TEXT (implies --no-write)"
+    )
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2")
@@ -83,6 +86,9 @@ def main():
     targets = []
     for persona in personas:
         targets += [(persona, *target) for target in route_targets(routes, persona)]
+    if args.only:
+        targets = [target for target in targets if args.only in target[3].route]
+        args.no_write = True
     print(f"Measuring {len(targets)} requests ({len(routes)} routes, {len(personas)} personas), {args.rounds} rounds …")
     rows, anchor = measure(targets, args.rounds)
     report = render_report(rows, anchor, skipped, personas, scale, args.rounds, build_seconds)

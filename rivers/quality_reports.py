@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from rivers import gb3838
@@ -165,6 +166,17 @@ class Change:
         if percent is None:
             return ""
         return "±0.0%" if not percent else f"{percent:+.1f}%"
+
+    @property
+    def html(self):
+        """The table cell's content: the mean, and the change coloured better or worse. A table has a
+        cell per station and indicator; one lookup each keeps the template's work small."""
+        percent_text = self.percent_text
+        if not percent_text:
+            return self.text
+        improved = self.improved
+        tone = "muted" if improved is None else "better" if improved else "worse"
+        return format_html('{} <small class="{}">{}</small>', self.text, tone, percent_text)
 
 
 @dataclass

@@ -94,6 +94,9 @@ def test_year_over_year_per_station_and_district(client, world, history):
     assert rows["T-ST-A1"].changes["do"].improved is True  # more oxygen
     assert response.context["district"]["nh3n"].percent == -25.0  # B has no previous year: left out
     assert rows["T-ST-B"].changes["nh3n"].percent is None
+    page = response.content.decode()
+    assert '1.800 <small class="better">-25.0%</small>' in page  # ammonia fell: better
+    assert rows["T-ST-B"].changes["nh3n"].html in page
     assert get(client, world.users.official, "rivers:quality_yoy", year=1999).status_code == 400
 
 
