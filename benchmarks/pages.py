@@ -430,9 +430,12 @@ def measure(targets, rounds):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from wushui.process import settle
+
     clients = {}
     rows = []
     with override_settings(ROOT_URLCONF=anchor_urlconf()):
+        settle()  # as every serving process does once loaded (wushui/wsgi.py)
         anchor_client = Client(HTTP_HOST=HTTP_HOST)
         anchor_client.force_login(targets[0][0])
         anchor = Row("—", ANCHOR_URL, "anchor", ANCHOR_URL, times_ms=[])

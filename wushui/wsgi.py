@@ -21,3 +21,7 @@ if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY and not settings.DEBUG
     )
 
 application = get_wsgi_application()
+
+from wushui.process import settle  # noqa: E402 - after the settings are configured
+
+settle()
