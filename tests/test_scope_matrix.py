@@ -268,6 +268,7 @@ ROUTE_ROWS = {
 # Routes an anonymous visitor may use, and why. Their rows are everybody's (scope does not decide): a
 # missing id must still answer 404, a method they do not take 405, and nothing 5xx.
 PUBLIC = {
+    "favicon": "the browser's icon request, answered with no content",
     "login": "the sign-in page",
     "logout": "signing out",
     "set_language": "the language switch of the sign-in page",

@@ -9,6 +9,7 @@ from wushui.api.docs import SwaggerView, redoc_view
 # Each app brings its pages and its API routes; the project includes them by name (no import of an app here).
 urlpatterns = [
     path("", include("dashboard.urls")),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,8 @@
-"""Pages of the core: recorded jobs, followed while they run and downloaded when done."""
+"""Pages of the core: recorded jobs, followed while they run and downloaded when done; the browser's icon."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from wushui.choices import JobStatus
 from wushui.files import private_file_response
@@ -27,3 +29,11 @@ class JobDownloadView(ScopedDetailView):
         if job.status != JobStatus.COMPLETED or not job.file:
             raise Http404
         return private_file_response(job.file, download_name=job.download_name or None)
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``, which browsers ask for on pages that name no icon (the API's): nothing to show,
+    said without a 404 in the console."""
+    return HttpResponse(status=204)

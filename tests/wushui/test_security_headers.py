@@ -72,3 +72,10 @@ def test_behind_a_tls_proxy_only_the_checks_the_proxy_covers_remain():
     assert code != 0
     found = {line.split(")")[0].split("(")[-1] for line in output.splitlines() if line.startswith("?: (")}
     assert found == {"security.W004", "security.W008"}, output
+
+
+def test_the_browsers_icon_request_gets_no_content_not_a_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 204
+    assert "public" in response["Cache-Control"]
+    assert client.post("/favicon.ico").status_code == 405
