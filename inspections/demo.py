@@ -7,8 +7,8 @@ their segment, or drive, so that lists, verdicts and compliance have something t
 """
 
 import bisect
-import contextlib
 import datetime
+import functools
 import io
 import itertools
 import math
@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.gis.gdal import OGRGeometry
 from django.contrib.gis.geos import GEOSGeometry, LineString
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from inspections.tracks import track_from_geojson
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment
 from wushui import periods
-from wushui.bulk import insert_objects, insert_rows
+from wushui.bulk import RowFormatter, drawn_apart, insert_rows, new_keys, prepare_rows, write_prepared
 from wushui.choices import Tier
 from wushui.geo import from_metric, to_metric
 
@@ -176,9 +177,13 @@ class _Duty:
 
 @dataclass
 class _Walk:
-    """A patrol drawn but not yet measured."""
+    """A patrol drawn, and once ``_measure_walks`` has seen it, its key and stored track. Plain values
+    only, the appointment's by their ids: a walk left to measure in the database is sent from the
+    drawing process (``_Measured``)."""
 
-    appointment: ChiefAppointment
+    chief_id: int
+    segment_id: int
+    tier: str
     client_uuid: uuid.UUID
     metric_points: list
     first_fix: datetime.datetime
@@ -190,6 +195,18 @@ class _Walk:
     fraction: float
     source: str
     finding: tuple | None  # (category, where along the track, 0–1)
+    key: int = None  # of its patrol
+    track: bytes = None  # EWKB in EPSG:4326, as stored
+
+
+@dataclass
+class _Measured:
+    """A batch of walks measured as far as no database is needed (``_measure_walks``), for
+    ``_write_walks``: small enough to send from the drawing process."""
+
+    rows: list  # each patrol's row, formatted; None for a partial walk, still to be measured
+    partial: list  # those walks, in order
+    findings: list  # (patrol key, category, location as EWKB)
 
 
 def _duties(growth, frequencies):
@@ -252,6 +269,14 @@ class _SegmentLine:
         for (x0, y0), (x1, y1) in itertools.pairwise(self.coords):
             self.cumulative.append(self.cumulative[-1] + math.hypot(x1 - x0, y1 - y0))
         self.length = self.cumulative[-1]
+        # Each part as (x0, y0, x1 - x0, y1 - y0, distance at its start, its length or 1): the walk's
+        # arithmetic without recomputing them at each of its fixes.
+        self.parts = [
+            (x0, y0, x1 - x0, y1 - y0, start, (end - start) or 1.0)
+            for ((x0, y0), (x1, y1)), (start, end) in zip(
+                itertools.pairwise(self.coords), itertools.pairwise(self.cumulative), strict=True
+            )
+        ]
 
     def walk(self, rng, fraction, spacing_m, step_s):
         """Fixes every ``spacing_m`` along the first ``fraction`` of the line (from either end), on one
@@ -267,25 +292,29 @@ class _SegmentLine:
         uniform = rng.random
         error_x = (2 * uniform() - 1) * GPS_ERROR_M * math.sqrt(3)
         error_y = (2 * uniform() - 1) * GPS_ERROR_M * math.sqrt(3)
-        coords, cumulative, last_part = self.coords, self.cumulative, len(self.coords) - 2
+        cumulative, parts, last_part = self.cumulative, self.parts, len(self.coords) - 2
+        bound = GPS_ERROR_MAX_M
         points = []
         for index in range(count):
             along = walked * index / (count - 1)
             if from_far_end:
                 along = self.length - along
             part = min(max(bisect.bisect_right(cumulative, along) - 1, 0), last_part)
-            (x0, y0), (x1, y1) = coords[part], coords[part + 1]
-            piece = (cumulative[part + 1] - cumulative[part]) or 1.0
-            share = (along - cumulative[part]) / piece
+            x0, y0, dx, dy, start, piece = parts[part]
+            share = (along - start) / piece
             error_x = correlation * error_x + (2 * uniform() - 1) * innovation
             error_y = correlation * error_y + (2 * uniform() - 1) * innovation
-            error_x = max(-GPS_ERROR_MAX_M, min(GPS_ERROR_MAX_M, error_x))
-            error_y = max(-GPS_ERROR_MAX_M, min(GPS_ERROR_MAX_M, error_y))
+            # Clamped to ±bound per axis.
+            if error_x > bound:
+                error_x = bound
+            elif error_x < -bound:
+                error_x = -bound
+            if error_y > bound:
+                error_y = bound
+            elif error_y < -bound:
+                error_y = -bound
             points.append(
-                (
-                    x0 + share * (x1 - x0) - bank * (y1 - y0) / piece + error_x,
-                    y0 + share * (y1 - y0) + bank * (x1 - x0) / piece + error_y,
-                )
+                (x0 + share * dx - bank * dy / piece + error_x, y0 + share * dy + bank * dx / piece + error_y)
             )
         return points
 
@@ -310,25 +339,65 @@ def _draw_walk(growth, duty, number, started, line, rng):
     points = line.walk(rng, fraction, spacing, step_s)
     # Fixes come on whole seconds, as phones report them.
     first_fix = started + datetime.timedelta(seconds=rng.randint(0, 30))
-    moments = [first_fix + datetime.timedelta(seconds=step_s * index) for index in range(len(points))]
+    last_fix = first_fix + datetime.timedelta(seconds=step_s * (len(points) - 1))
     first_second = first_fix.timestamp()
     finding = None
     if rng.random() < FINDING_SHARE:
         finding = (rng.choice(FindingCategory.values()), rng.random())
+    appointment = duty.appointment
     return _Walk(
-        appointment=duty.appointment,
+        chief_id=appointment.chief_id,
+        segment_id=appointment.segment_id,
+        tier=appointment.tier,
         client_uuid=uuid.uuid5(DEMO_NAMESPACE, f"{growth.seed}:{duty.key}:{number}"),
         metric_points=points,
         first_fix=first_fix,
         step_s=step_s,
         seconds=[first_second + step_s * index for index in range(len(points))],
-        texts=[moment.isoformat() for moment in moments],
+        texts=_fix_texts(first_fix, last_fix, step_s, len(points)),
         started_at=started,
-        ended_at=moments[-1] + datetime.timedelta(seconds=rng.randint(5, 30)),
+        ended_at=last_fix + datetime.timedelta(seconds=rng.randint(5, 30)),
         fraction=fraction,
         source=rng.choice((PatrolSource.APP, PatrolSource.APP, PatrolSource.WEB)),
         finding=finding,
     )
+
+
+@functools.cache
+def _clock():
+    """``HH:MM:SS`` for each second of a day."""
+    return tuple(f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(24 * 3600))
+
+
+def _fix_texts(first_fix, last_fix, step_s, count):
+    """The ISO 8601 texts of ``count`` fixes every ``step_s`` seconds from ``first_fix``, exactly as
+    ``isoformat`` writes them: a year of patrols has nine million fixes, and a moment and its
+    ``isoformat`` for each cost more than walking it. Within one day and one UTC offset the text is
+    the day, the clock time and the offset; a walk past midnight or a change of offset is written by
+    ``isoformat``."""
+    if first_fix.microsecond or last_fix.date() != first_fix.date() or last_fix.utcoffset() != first_fix.utcoffset():
+        return [(first_fix + datetime.timedelta(seconds=step_s * index)).isoformat() for index in range(count)]
+    clock = _clock()
+    text = first_fix.isoformat()
+    day, offset = text[:11], text[19:]  # "YYYY-MM-DDT" and "+08:00"
+    first = first_fix.hour * 3600 + first_fix.minute * 60 + first_fix.second
+    return [day + clock[second] + offset for second in range(first, first + step_s * count, step_s)]
+
+
+def _parts_ewkb(multi, srid):
+    """The EWKB of each LineString of a MultiLineString, cut from its WKB in one pass: what the
+    patrols store, without building a GEOS geometry for each of them (30 µs a part)."""
+    wkb = bytes(multi.wkb)
+    order = "<" if wkb[0] == 1 else ">"
+    header = wkb[:1] + struct.pack(f"{order}II", 0x20000002, srid)  # a LineString with an SRID
+    (parts,) = struct.unpack_from(f"{order}I", wkb, 5)
+    offset, result = 9, []
+    for _part in range(parts):
+        (count,) = struct.unpack_from(f"{order}I", wkb, offset + 5)
+        end = offset + 9 + 16 * count
+        result.append(header + wkb[offset + 5 : end])
+        offset = end
+    return result
 
 
 def _parts_coords(multi):
@@ -363,85 +432,109 @@ def _multi_line_wkb(lines):
     return memoryview(struct.pack("<BII", 1, 5, len(parts)) + b"".join(parts))
 
 
-@contextlib.contextmanager
-def _submitted_as_drawn():
-    """Lets ``bulk_create`` keep the drawn ``submitted_at``: ``auto_now_add`` would stamp the moment of
-    the growth on a year of patrols, and updating them afterwards would write every row twice."""
-    field = Patrol._meta.get_field("submitted_at")
-    field.auto_now_add = False
-    try:
-        yield
-    finally:
-        field.auto_now_add = True
-
-
-def _write_walks(walks, rules_by_segment):
-    """Measure a batch of walks as the product does and write them with their findings.
+def _measure_walks(walks, keys, rules_by_segment, formatter):
+    """Measure, judge and format what of a batch of walks needs no database: each walk's key (from
+    ``keys``) and track as stored, the row of each walk along the whole segment, the places of the
+    findings. Returns the batch as ``_Measured``.
 
     One transformation for the whole batch each way (EPSG:4326 as stored, and back to the metric
     CRS as the product measures the stored track); sustained speed then comes from the product's own
     function on each track, and distance from the same sum GEOS computes (the tests compare both
     with ``tracks.measure`` on a sample). Coverage of a walk along the whole segment is 1 by
-    construction (see FIX_SPACING_M); a partial walk is measured by ``tracks.measure`` itself,
-    coverage statement included. The verdict is ``tracks.invalid_reasons``.
+    construction (see FIX_SPACING_M); a partial walk is left to ``tracks.measure`` itself, coverage
+    statement included (``_write_walks``). The tracks are the EWKB cut from the batch's: a GEOS
+    geometry for each of 400,000 patrols cost more than measuring them. The batch is transformed as
+    a GDAL geometry, as ``to_metric`` and ``from_metric`` transform a GEOS one, without the GEOS
+    copies on the way in and out: the same coordinates.
     """
-    stored = from_metric(
-        GEOSGeometry(_multi_line_wkb([walk.metric_points for walk in walks]), srid=settings.METRIC_SRID)
-    )
-    stored.srid = 4326
+    metric = OGRGeometry(_multi_line_wkb([walk.metric_points for walk in walks]), srs=settings.METRIC_SRID)
+    stored = from_metric(metric)
     measured = _parts_coords(to_metric(stored))
-    patrols, findings = [], []
-    for index, walk in enumerate(walks):
-        line = stored[index]
-        line.srid = 4326
-        segment = walk.appointment.segment
-        rules = rules_by_segment[segment.pk]
-        if walk.fraction < 1.0:
-            times = [walk.first_fix + datetime.timedelta(seconds=walk.step_s * i) for i in range(len(walk.seconds))]
-            track = tracks.Track(line, times, walk.texts, walk.seconds)
-            measurement = tracks.measure(track, segment, walk.started_at, walk.ended_at, rules)
-            if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
-                raise ValueError(f"A drawn patrol strays from {segment.code}: the walk is wrong.")
-        else:
-            metric = measured[index]
+    batch = _Measured([], [], [])
+    for walk, track, coords in zip(walks, _parts_ewkb(stored, 4326), measured, strict=True):
+        walk.key, walk.track, walk.metric_points = next(keys), track, None
+        if walk.fraction >= 1.0:
             measurement = tracks.Measurement(
-                distance_m=round(_length(metric), 1),
+                distance_m=round(_length(coords), 1),
                 duration_s=tracks.duration_seconds(walk.started_at, walk.ended_at),
-                max_speed_kmh=round(tracks.max_sustained_speed_kmh(metric, walk.seconds), 2),
+                max_speed_kmh=round(tracks.max_sustained_speed_kmh(coords, walk.seconds), 2),
                 coverage=1.0,
                 # Not stored; the walk keeps to the bank, far inside the refusal distance.
                 distance_from_segment_m=0.0,
             )
-        reasons = tracks.invalid_reasons(measurement, rules)
-        patrol = Patrol(
-            client_uuid=walk.client_uuid,
-            chief=walk.appointment.chief,
-            segment=segment,
-            tier=walk.appointment.tier,
-            source=walk.source,
-            started_at=walk.started_at,
-            ended_at=walk.ended_at,
-            track=line,
-            track_times=walk.texts,
-            distance_m=measurement.distance_m,
-            max_speed_kmh=measurement.max_speed_kmh,
-            coverage=measurement.coverage,
-            is_valid=not reasons,
-            invalid_reasons=reasons,
-            rules=rules,
-            submitted_at=walk.ended_at + SUBMIT_DELAY,
-        )
-        patrols.append(patrol)
+            batch.rows.append(formatter.format(_patrol_row(walk, measurement, rules_by_segment[walk.segment_id])))
+        else:
+            batch.rows.append(None)
+            batch.partial.append(walk)
         if walk.finding:
             category, where = walk.finding
-            location = line.interpolate_normalized(where)
+            location = GEOSGeometry(memoryview(track)).interpolate_normalized(where)
             location.srid = 4326
-            note = str(FindingCategory.label(category))
-            findings.append(Finding(patrol=patrol, category=category, note=note, location=location))
-    with _submitted_as_drawn():
-        insert_objects(Patrol, patrols)
-    insert_objects(Finding, findings)
+            batch.findings.append((walk.key, category, bytes(location.ewkb)))
+    return batch
+
+
+PATROL_COLUMNS = (
+    "id", "client_uuid", "chief_id", "segment_id", "tier", "source", "started_at", "ended_at", "track",
+    "track_times", "distance_m", "max_speed_kmh", "coverage", "is_valid", "invalid_reasons", "rules",
+    "submitted_at",
+)  # fmt: skip
+FINDING_COLUMNS = ("id", "patrol_id", "category", "note", "location", "problem_id")
+
+
+def _patrol_row(walk, measurement, rules):
+    """The patrol's row (``PATROL_COLUMNS``), its verdict by ``tracks.invalid_reasons``."""
+    reasons = tracks.invalid_reasons(measurement, rules)
+    return (
+        walk.key, walk.client_uuid, walk.chief_id, walk.segment_id, walk.tier, walk.source, walk.started_at,
+        walk.ended_at, walk.track, walk.texts, measurement.distance_m, measurement.max_speed_kmh,
+        measurement.coverage, not reasons, reasons, rules, walk.ended_at + SUBMIT_DELAY,
+    )  # fmt: skip
+
+
+def _write_walks(batch, segments, rules_by_segment, formatter):
+    """Measure the partial walks of a ``_Measured`` batch by ``tracks.measure``, and write the
+    patrols with their findings, as plain rows: a model instance for each of 400,000 patrols took
+    a fifth of the step. Returns how many findings."""
+    partial = iter(batch.partial)
+    rows = batch.rows
+    for index, row in enumerate(rows):
+        if row is None:
+            walk = next(partial)
+            segment, rules = segments[walk.segment_id], rules_by_segment[walk.segment_id]
+            times = [walk.first_fix + datetime.timedelta(seconds=walk.step_s * i) for i in range(len(walk.seconds))]
+            track = tracks.Track(GEOSGeometry(memoryview(walk.track)), times, walk.texts, walk.seconds)
+            measurement = tracks.measure(track, segment, walk.started_at, walk.ended_at, rules)
+            if measurement.distance_from_segment_m > rules["max_distance_from_segment_m"]:
+                raise ValueError(f"A drawn patrol strays from {segment.code}: the walk is wrong.")
+            rows[index] = formatter.format(_patrol_row(walk, measurement, rules))
+    write_prepared(formatter.prepared(rows))
+    keys = new_keys(Finding, len(batch.findings))
+    findings = [
+        (key, patrol_key, category, str(FindingCategory.label(category)), location, None)
+        for key, (patrol_key, category, location) in zip(keys, batch.findings, strict=True)
+    ]
+    insert_rows(Finding, FINDING_COLUMNS, findings)
     return len(findings)
+
+
+def _drawn_walks(growth, schedules, keys, rules_by_segment, formatter):
+    """The walks of every duty's schedule, in order, in batches of ``PATROL_BATCH``, measured as far
+    as no database is needed (``_measure_walks``): drawing only (see ``wushui.bulk.drawn_apart``)."""
+    keys = iter(keys)
+    lines, walks = {}, []
+    for duty, starts in schedules:
+        segment = duty.appointment.segment
+        if segment.pk not in lines:
+            lines[segment.pk] = _SegmentLine(segment)
+        rng = growth.rng("patrol tracks", duty.key)
+        for number, started in enumerate(starts):
+            walks.append(_draw_walk(growth, duty, number, started, lines[segment.pk], rng))
+            if len(walks) == PATROL_BATCH:
+                yield _measure_walks(walks, keys, rules_by_segment, formatter)
+                walks = []
+    if walks:
+        yield _measure_walks(walks, keys, rules_by_segment, formatter)
 
 
 def grow_patrols(growth):
@@ -454,25 +547,24 @@ def grow_patrols(growth):
     due = sum(duty.due for duty in duties)
     factor = PATROLS_PER_SCALE * growth.scale / due if due else 0.0
     schedules = [(duty, _schedule(growth, duty, factor)) for duty in duties]
-    ticker = growth.progress.start("patrols", sum(len(starts) for _duty, starts in schedules))
-    lines, rules_by_segment = {}, {}
-    walks, patrols, findings = [], 0, 0
-    for duty, starts in schedules:
+    total = sum(len(starts) for _duty, starts in schedules)
+    ticker = growth.progress.start("patrols", total)
+    rules_by_segment = {}
+    for duty, _starts in schedules:
         segment = duty.appointment.segment
-        if segment.pk not in lines:
-            lines[segment.pk] = _SegmentLine(segment)
+        if segment.pk not in rules_by_segment:
             rules_by_segment[segment.pk] = rule_set.as_dict(segment_length_m=segment.length_m)
-        rng = growth.rng("patrol tracks", duty.key)
-        for number, started in enumerate(starts):
-            walks.append(_draw_walk(growth, duty, number, started, lines[segment.pk], rng))
-            if len(walks) == PATROL_BATCH:
-                findings += _write_walks(walks, rules_by_segment)
-                patrols += len(walks)
-                ticker.advance(len(walks))
-                walks = []
-    if walks:
-        findings += _write_walks(walks, rules_by_segment)
-        patrols += len(walks)
+    segments = {duty.appointment.segment_id: duty.appointment.segment for duty, _starts in schedules}
+    # The next walks are drawn, measured and formatted in a process of their own while this one
+    # writes a batch and has the partial walks measured by PostgreSQL.
+    keys = new_keys(Patrol, total)
+    drawn = _drawn_walks(growth, schedules, keys, rules_by_segment, RowFormatter(Patrol, PATROL_COLUMNS))
+    formatter = RowFormatter(Patrol, PATROL_COLUMNS)
+    patrols, findings = 0, 0
+    for batch in drawn_apart(drawn):
+        findings += _write_walks(batch, segments, rules_by_segment, formatter)
+        patrols += len(batch.rows)
+        ticker.advance(len(batch.rows))
     ticker.finish()
     return {"patrols": patrols, "findings": findings}
 
@@ -893,7 +985,6 @@ def grow_problems(growth):
     from django.db import connection
 
     from inspections.models import ProblemDeadlineRule, ProblemEvent, ProblemPhoto
-    from wushui.choices import RegionLevel
 
     rng = growth.rng("problems")
     rules = ProblemDeadlineRule.rules()
@@ -915,8 +1006,6 @@ def grow_problems(growth):
     ticker = growth.progress.start("problems", total)
     sources = [source for source, _weight in SOURCE_WEIGHTS]
     source_weights = [weight for _source, weight in SOURCE_WEIGHTS]
-    urgencies = [urgency for urgency, _weight in URGENCY_WEIGHTS]
-    urgency_weights = [weight for _urgency, weight in URGENCY_WEIGHTS]
     categories = list(PROBLEM_TEXTS)
 
     drawn = []  # (registered at, source, segment, category, description, location, reporter, finding id)
@@ -943,11 +1032,55 @@ def grow_problems(growth):
             default_storage.save(name, _demo_photo(colour, name))
         photos.append(name)
 
-    next_problem = (Problem.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    next_event = (ProblemEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    next_photo = (ProblemPhoto.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    first_keys = [
+        (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+        for model in (Problem, ProblemEvent, ProblemPhoto)
+    ]
+    linked, written = [], {"problems": 0, "problem events": 0, "problem photos": 0}
+    # The next problems are drawn and formatted in a process of their own while PostgreSQL writes a batch.
+    cases = _drawn_cases(drawn, first_keys, photos, actors, rules, rng, now)
+    for problems, events, problem_photos, batch_linked in drawn_apart(cases):
+        written["problems"] += write_prepared(problems)
+        written["problem events"] += write_prepared(events)
+        written["problem photos"] += write_prepared(problem_photos)
+        linked += batch_linked
+        ticker.advance(problems.count)
+    updates = [Finding(pk=finding_id, problem_id=problem_id) for finding_id, problem_id in linked]
+    Finding.objects.bulk_update(updates, ["problem"], batch_size=PROBLEM_WRITE_BATCH)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Problem, ProblemEvent, ProblemPhoto]):
+            cursor.execute(statement)
+    ticker.finish()
+    return written
+
+
+# The problem's columns, as _Case names them (its segment is a Segment: written as its id).
+PROBLEM_COLUMNS = (
+    "id", "segment", "street_id", "category", "description", "location", "source", "urgency", "status", "level",
+    "reported_by_id", "created_at", "assignee_unit_id", "assignee_chief_id", "assigned_by_id", "assigned_at",
+    "response_due", "completion_due", "responded_at", "completed_at", "ended_at", "duplicate_of_id",
+    "close_reason", "urge_count", "version",
+)  # fmt: skip
+
+
+EVENT_COLUMNS = ("id", "problem_id", "transition", "actor_id", "at", "from_status", "to_status", "note", "details")
+PHOTO_COLUMNS = ("id", "problem_id", "event_id", "stage", "image", "width", "height", "uploaded_at")
+
+
+def _drawn_cases(drawn, first_keys, photo_names, actors, rules, rng, now):
+    """The problems registered as ``drawn`` says, each taken through the workflow until ``now``, in
+    batches of ``PROBLEM_WRITE_BATCH``: ``(problems, events, photos, (finding, problem) pairs)``, the
+    rows prepared for writing (``prepare_rows``), keys counted from ``first_keys`` (problem, event,
+    photo). Drawing only, no database (see ``wushui.bulk.drawn_apart``); every draw comes from
+    ``rng`` in the order of the problems."""
+    from inspections.models import ProblemDeadlineRule
+    from wushui.choices import RegionLevel
+
+    urgencies = [urgency for urgency, _weight in URGENCY_WEIGHTS]
+    urgency_weights = [weight for _urgency, weight in URGENCY_WEIGHTS]
+    next_problem, next_event, next_photo = first_keys
     open_on_segment = {}
-    batch, linked, written = [], [], {"problems": 0, "problem events": 0, "problem photos": 0}
+    batch = []
     for registered_at, source, segment, category, description, location, reporter, finding_id in drawn:
         urgency = rng.choices(urgencies, urgency_weights)[0]
         response_due, completion_due = ProblemDeadlineRule.deadlines(source, urgency, registered_at, rules)
@@ -968,34 +1101,30 @@ def grow_problems(growth):
             open_on_segment[segment.pk] = case
         batch.append(case)
         if len(batch) == PROBLEM_WRITE_BATCH:
-            next_event, next_photo = _write_cases(batch, photos, next_event, next_photo, written, rng)
-            linked += [(case.finding, case.id) for case in batch if case.finding]
-            ticker.advance(len(batch))
+            *rows, next_event, next_photo = _case_rows(batch, photo_names, next_event, next_photo, rng)
+            yield *_prepared_cases(*rows), [(case.finding, case.id) for case in batch if case.finding]
             batch = []
     if batch:
-        next_event, next_photo = _write_cases(batch, photos, next_event, next_photo, written, rng)
-        linked += [(case.finding, case.id) for case in batch if case.finding]
-    updates = [Finding(pk=finding_id, problem_id=problem_id) for finding_id, problem_id in linked]
-    Finding.objects.bulk_update(updates, ["problem"], batch_size=PROBLEM_WRITE_BATCH)
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), [Problem, ProblemEvent, ProblemPhoto]):
-            cursor.execute(statement)
-    ticker.finish()
-    return written
+        *rows, next_event, next_photo = _case_rows(batch, photo_names, next_event, next_photo, rng)
+        yield *_prepared_cases(*rows), [(case.finding, case.id) for case in batch if case.finding]
 
 
-# The problem's columns, as _Case names them (its segment is a Segment: written as its id).
-PROBLEM_COLUMNS = (
-    "id", "segment", "street_id", "category", "description", "location", "source", "urgency", "status", "level",
-    "reported_by_id", "created_at", "assignee_unit_id", "assignee_chief_id", "assigned_by_id", "assigned_at",
-    "response_due", "completion_due", "responded_at", "completed_at", "ended_at", "duplicate_of_id",
-    "close_reason", "urge_count", "version",
-)  # fmt: skip
-
-
-def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
+def _prepared_cases(problems, events, photos):
+    """The rows of a batch of problems prepared for writing. Timeline entries and photos are six rows
+    for every problem: written as plain rows, the values prepared as the fields would prepare them,
+    because bulk_create's per-field work took two thirds of the step's time."""
     from inspections.models import ProblemEvent, ProblemPhoto
 
+    columns = ["segment_id" if name == "segment" else name for name in PROBLEM_COLUMNS]
+    return (
+        prepare_rows(Problem, columns, problems),
+        prepare_rows(ProblemEvent, EVENT_COLUMNS, events),
+        prepare_rows(ProblemPhoto, PHOTO_COLUMNS, photos),
+    )
+
+
+def _case_rows(cases, photo_names, next_event, next_photo, rng):
+    """The rows of ``cases``: ``(problems, events, photos, next event key, next photo key)``."""
     problems, events, photos = [], [], []
     for case in cases:
         problems.append(
@@ -1007,19 +1136,4 @@ def _write_cases(cases, photo_names, next_event, next_photo, written, rng):
                 photos.append((next_photo, case.id, next_event, "after", rng.choice(photo_names), 64, 48, at))
                 next_photo += 1
             next_event += 1
-    insert_rows(Problem, ["segment_id" if name == "segment" else name for name in PROBLEM_COLUMNS], problems)
-    # Timeline entries and photos are six rows for every problem: written as plain rows, the values
-    # prepared as the fields would prepare them, because bulk_create's per-field work took two thirds
-    # of the step's time.
-    insert_rows(
-        ProblemEvent,
-        ["id", "problem_id", "transition", "actor_id", "at", "from_status", "to_status", "note", "details"],
-        events,
-    )
-    insert_rows(
-        ProblemPhoto, ["id", "problem_id", "event_id", "stage", "image", "width", "height", "uploaded_at"], photos
-    )
-    written["problems"] += len(problems)
-    written["problem events"] += len(events)
-    written["problem photos"] += len(photos)
-    return next_event, next_photo
+    return problems, events, photos, next_event, next_photo

@@ -40,7 +40,7 @@ from rivers.samples import (
     refresh_months_of,
     store_samples,
 )
-from wushui.bulk import insert_objects
+from wushui.bulk import drawn_ahead, insert_objects
 from wushui.choices import Tier
 
 # (code, name, water body code, control level, automatic MN, how polluted: NH3-N level now, trend a year)
@@ -336,10 +336,23 @@ def grow_quality(growth):
     Station.objects.bulk_create(stations, batch_size=WRITE_BATCH)
     ticker_total = count * (MONTHS + (MONTHS * 30 + HOURLY_DAYS * 24) * AUTOMATIC_SHARE)
     ticker = growth.progress.start("quality", int(ticker_total))
-    first_day = (growth.today.replace(day=1) - datetime.timedelta(days=MONTHS * 31)).replace(day=1)
-    written, pending, latest = 0, [], {}
+    written, latest = 0, {}
     keys = set()
     alerts = 0
+    # The next stations' samples are drawn while PostgreSQL writes a batch.
+    for samples in drawn_ahead(_drawn_samples(growth, stations)):
+        written, alerts = _write(samples, written, alerts, keys, latest, ticker)
+    keep_latest(list(latest.values()))
+    months = refresh_months_of(keys)
+    ticker.finish()
+    return {"stations": len(stations), "samples": written, "alerts": alerts, "station months": months}
+
+
+def _drawn_samples(growth, stations):
+    """The stations' samples, classified (``new_sample``), in batches of at least ``WRITE_BATCH``: a
+    station's samples in one batch. Drawing only, no database (see ``wushui.bulk.drawn_ahead``)."""
+    first_day = (growth.today.replace(day=1) - datetime.timedelta(days=MONTHS * 31)).replace(day=1)
+    pending = []
     for station in stations:
         rng = growth.rng("samples", station.code)
         nh3n = rng.lognormvariate(math.log(1.1), 0.5)
@@ -378,14 +391,10 @@ def grow_quality(growth):
                         )
                 day += datetime.timedelta(days=1)
         if len(pending) >= WRITE_BATCH:
-            written, alerts = _write(pending, written, alerts, keys, latest, ticker)
+            yield pending
             pending = []
     if pending:
-        written, alerts = _write(pending, written, alerts, keys, latest, ticker)
-    keep_latest(list(latest.values()))
-    months = refresh_months_of(keys)
-    ticker.finish()
-    return {"stations": len(stations), "samples": written, "alerts": alerts, "station months": months}
+        yield pending
 
 
 def _flags(rng, values):

@@ -8,7 +8,7 @@ import random
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from demo import scale
@@ -269,3 +269,17 @@ def test_quality_rows_are_the_products(grown, db):
     latest = samples.assessed().order_by("-sampled_at").first()
     assert (station.latest_class, station.latest_sampled_at) == (latest.water_class, latest.sampled_at)
     assert StationMonth.objects.filter(station=station).count() >= MONTHS
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks foreign keys its own way")
+def test_foreign_keys_are_checked_per_statement_while_growing_and_deferred_after(db):
+    from wushui.bulk import insert_rows, new_keys
+
+    columns = ["id", "code", "name", "level", "parent_id"]
+    dangling = (new_keys(Region, 1)[0], "330303905000", "悬空街道", RegionLevel.STREET, 10**9)
+    with scale.foreign_keys_checked_per_statement(), pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Region, columns, [dangling])
+    # Deferred again, as the schema declares: a row may refer to one written later in the transaction.
+    with transaction.atomic():
+        insert_rows(Region, columns, [dangling])
+        Region.objects.filter(pk=dangling[0]).delete()
