@@ -56,10 +56,11 @@ def listed(queryset):
 def capped_counts(queryset, field, values, cap):
     """``{value: rows of queryset with field = value, counting no further than cap}``.
 
-    First one grouped count over at most ``cap × len(values)`` rows: when the queryset holds fewer
-    (a street's problems), it has read them all, so each count is exact, in one plan. Otherwise one
+    A narrowed queryset (a street's scope, a filter) is first counted in one grouped query over at most
+    ``cap × len(values)`` rows: when it holds fewer, that read them all, so each count is exact, in one
+    plan. Otherwise, and at once for a whole table (which a grouped count would only find capped), one
     counted subquery per value in one statement, each stopping at ``cap`` rows (an index on the field
-    serves it); planning a street's scope predicate once per value would cost more than reading it."""
+    serves it); planning a street's scope predicate once per value costs more than reading it."""
     bound = cap * len(values)
     try:
         sql, params = (
@@ -75,10 +76,11 @@ def capped_counts(queryset, field, values, cap):
     except EmptyResultSet:  # a queryset that can match nothing (an empty scope)
         return dict.fromkeys(values, 0)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT counted_value, COUNT(*) FROM ({sql}) grouped GROUP BY counted_value", params)
-        grouped = dict(cursor.fetchall())
-        if sum(grouped.values()) < bound:
-            return {value: min(grouped.get(value, 0), cap) for value in values}
+        if queryset.query.where:
+            cursor.execute(f"SELECT counted_value, COUNT(*) FROM ({sql}) grouped GROUP BY counted_value", params)
+            grouped = dict(cursor.fetchall())
+            if sum(grouped.values()) < bound:
+                return {value: min(grouped.get(value, 0), cap) for value in values}
         cursor.execute("SELECT " + ", ".join(parts), part_params)
         return dict(zip(values, cursor.fetchone(), strict=True))
 

@@ -233,38 +233,7 @@ def test_the_pages_speak_chinese(client, world, problem):
     assert "我的待办" in client.get(reverse("problems:my_work"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
 
 
-def test_counts_per_state_stop_at_the_lists_limit(client, world, monkeypatch):
-    from inspections.problem_views import ProblemListView
-
-    for _index in range(3):
-        register(world)
-    monkeypatch.setattr(ProblemListView, "count_limit", 2)
-    client.force_login(world.users.official)
-    page = client.get(reverse("problems:problem_list"))
-    states = {status: (count, capped) for status, _label, count, capped in page.context["state_counts"]}
-    assert states["registered"] == (2, True)
-    assert states["assigned"] == (0, False)
-    assert "&gt;2" in page.content.decode()
-
-
-def test_capped_counts_read_a_small_list_whole_and_a_big_one_a_state_at_a_time(world, django_assert_num_queries):
-    from inspections.problem_views import capped_counts
-
-    for _index in range(3):
-        register(world)
-    states = ProblemStatus.values()
-    # Three rows, fewer than cap × states: one grouped count, exact.
-    with django_assert_num_queries(1):
-        assert capped_counts(Problem.objects.all(), "status", states, 2) == {
-            s: 2 if s == "registered" else 0 for s in states
-        }
-    # As many rows as cap × values: the grouped count cannot tell, so each value is counted up to its cap.
-    with django_assert_num_queries(2):
-        assert capped_counts(Problem.objects.all(), "status", ["registered"], 2) == {"registered": 2}
-    assert capped_counts(Problem.objects.none(), "status", states, 2) == dict.fromkeys(states, 0)
-
-
-def test_the_lists_count_is_the_sum_of_the_states(client, world, monkeypatch):
+def test_counts_per_state_stop_at_the_lists_limit_and_add_up_to_its_count(client, world, monkeypatch):
     from inspections.problem_views import ProblemListView
 
     for _index in range(3):
@@ -275,7 +244,30 @@ def test_the_lists_count_is_the_sum_of_the_states(client, world, monkeypatch):
     assert (page.context["row_count"], page.context["row_count_capped"]) == (3, False)
     monkeypatch.setattr(ProblemListView, "count_limit", 2)
     page = client.get(reverse("problems:problem_list"))
+    states = {status: (count, capped) for status, _label, count, capped in page.context["state_counts"]}
+    assert states["registered"] == (2, True)
+    assert states["assigned"] == (0, False)
+    assert "&gt;2" in page.content.decode()
     assert (page.context["row_count"], page.context["row_count_capped"]) == (2, True)
+
+
+def test_capped_counts_read_a_small_list_whole_and_a_big_one_a_state_at_a_time(world, django_assert_num_queries):
+    from inspections.problem_views import capped_counts
+
+    for _index in range(3):
+        register(world)
+    states = ProblemStatus.values()
+    narrowed = Problem.objects.filter(segment=world.segment_a1)
+    # Three rows, fewer than cap × states: one grouped count, exact.
+    with django_assert_num_queries(1):
+        assert capped_counts(narrowed, "status", states, 2) == {s: 2 if s == "registered" else 0 for s in states}
+    # As many rows as cap × values: the grouped count cannot tell, so each value is counted up to its cap.
+    with django_assert_num_queries(2):
+        assert capped_counts(narrowed, "status", ["registered"], 2) == {"registered": 2}
+    # A whole table is counted a value at a time at once.
+    with django_assert_num_queries(1):
+        assert capped_counts(Problem.objects.all(), "status", ["registered"], 2) == {"registered": 2}
+    assert capped_counts(Problem.objects.none(), "status", states, 2) == dict.fromkeys(states, 0)
 
 
 def test_a_transition_the_user_may_not_make_is_403_on_the_page_whatever_the_form_holds(client, world, problem):
