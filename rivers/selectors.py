@@ -1,14 +1,16 @@
 """Read-side assembly of registry pages from a bounded number of queries."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
+from django.utils import translation
 
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import keyset
 from wushui.choices import RegionLevel, Tier
-from wushui.figures import REGISTRY, remembered_figure, scope_key
+from wushui.figures import FIGURE_TIMEOUT, REGISTRY, figure_key, remembered_figure, scope_key
 from wushui.models import Region
 
 # Segment tables page by code; the key ends with the primary key, as keysets must.
@@ -125,12 +127,24 @@ def tiers_answering_in(region):
 
 @dataclass
 class DirectoryPage:
-    """One region of the chief directory: its chiefs, tier by tier, and a summary per subdivision."""
+    """One region of the chief directory: its chiefs, tier by tier, and a summary per subdivision.
+
+    The chiefs are read only when ``chiefs_by_tier`` is: the page keeps its rendered list under
+    ``chiefs_key`` (who sees it, the region, the language and the registry's version, which
+    chiefs' names move too) for ``kept_for`` seconds, and reads them again only when that key is new."""
 
     region: Region
     trail: list  # the regions above it, from the top of the user's scope down
-    chiefs_by_tier: list  # (tier, label, [ChiefEntry]) for tiers_answering_in(region)
+    appointments: object  # the current appointments listed, a queryset not yet read
+    tiers: list  # tiers_answering_in(region)
     subdivisions: list  # [SubdivisionFigures]
+    chiefs_key: str
+    kept_for = FIGURE_TIMEOUT
+
+    @cached_property
+    def chiefs_by_tier(self):
+        """(tier, label, [ChiefEntry]) for each of ``tiers``: one query."""
+        return [group for group in chiefs_by_tier(self.appointments) if group[0] in self.tiers]
 
     @property
     def tier_choices(self):
@@ -142,16 +156,27 @@ def chief_directory(user, region):
     """The chief directory (河长名录) of one region in the user's scope: the chiefs who answer for its
     segments at its tier and above, with those segments, and a summary per subdivision
     (``subdivision_figures``) to drill down by. Bounded by one region's posts, never the whole tree:
-    one query for the chiefs, three more for the summary of a district or a street (none for a village)."""
+    one query for the chiefs (when read), three more for the summary of a district or a street (none
+    for a village)."""
     tiers = tiers_answering_in(region)
     appointments = current_appointments(user).filter(tier__in=tiers)
     if region.parent_id is not None:
         # As in subdivision_figures: the top region needs no subtree filter, which misleads the planner.
         appointments = appointments.filter(segment__region__in=Region.objects.subtree(region).values("pk"))
     appointments = appointments.order_by("tier", "chief__name", "role", "segment__code")
-    grouped = [group for group in chiefs_by_tier(appointments) if group[0] in tiers]
     subdivisions = subdivision_figures(user, region) if region.level != RegionLevel.VILLAGE else []
-    return DirectoryPage(region=region, trail=_trail(user, region), chiefs_by_tier=grouped, subdivisions=subdivisions)
+    chiefs_key = figure_key(
+        ("chief-directory", scope_key(user), region.pk, translation.get_language()),
+        depends_on=(REGISTRY,),
+    )
+    return DirectoryPage(
+        region=region,
+        trail=_trail(user, region),
+        appointments=appointments,
+        tiers=tiers,
+        subdivisions=subdivisions,
+        chiefs_key=chiefs_key,
+    )
 
 
 def _trail(user, region):

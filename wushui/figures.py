@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 # The data a figure may depend on.
-REGISTRY = "registry"  # regions, units, water bodies, segments, chief appointments
+REGISTRY = "registry"  # regions, units, water bodies, segments, chief appointments, users
 PATROLS = "patrols"  # patrols and the rules that count them
 PROJECTS = "projects"  # projects, their plans, targets, milestones and reports, and the progress rules
 
@@ -59,10 +59,16 @@ def changed(*names):
     transaction.on_commit(move)
 
 
+def figure_key(parts, *, depends_on):
+    """The cache key of what ``parts`` (picklable) names, on the current data versions it depends on;
+    also the key of a rendered fragment kept with ``{% cache %}``."""
+    versions = tuple(version(name) for name in depends_on)
+    return "figure:" + hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
+
+
 def remembered_figure(parts, compute, *, depends_on):
     """``compute()``, or its value kept for the same ``parts`` (picklable) and data versions."""
-    versions = tuple(version(name) for name in depends_on)
-    key = "figure:" + hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
+    key = figure_key(parts, depends_on=depends_on)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -76,13 +82,17 @@ def scope_key(user):
 
 
 class VersionedModel:
-    """A model mixin: saving or deleting a row moves the data version ``data_version`` on."""
+    """A model mixin: saving or deleting a row moves the data version ``data_version`` on, except a
+    save of ``unversioned_fields`` only (bookkeeping no figure shows, such as a login's stamp)."""
 
     data_version = REGISTRY
+    unversioned_fields = frozenset()
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        changed(self.data_version)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(update_fields) <= self.unversioned_fields:
+            changed(self.data_version)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

@@ -141,12 +141,15 @@ class WushuiUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
-class User(AbstractUser):
+class User(VersionedModel, AbstractUser):
     """A person who signs in: an official, a chief, a department user or an administrator.
 
     The role says what they do; the region (and for a chief, their appointments)
-    says what they see. The public never signs in.
+    says what they see. The public never signs in. Their names stand in the kept chief directory,
+    so a change moves the registry's version on; signing in (its stamp) or a new password does not.
     """
+
+    unversioned_fields = frozenset({"last_login", "password"})
 
     name = models.CharField(_("full name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices(), default=Role.CHIEF)

@@ -1,5 +1,10 @@
 """District-wide figures are kept until the data under them changes, and never read stale."""
 
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
 from inspections.compliance import ComplianceReport
 from rivers.selectors import registry_figures, subdivision_figures
 from tests.factories import AppointmentFactory, PatrolFactory, SegmentFactory, UserFactory
@@ -60,3 +65,35 @@ def test_a_bulk_write_announces_itself(world):
     assert registry_figures(world.users.official).segments == before.segments
     figures.changed(figures.REGISTRY)
     assert registry_figures(world.users.official).segments == before.segments + 1
+
+
+def test_a_sign_in_or_a_new_password_moves_no_version_and_a_rename_does(world):
+    chief = world.users.chief_a1
+    before = figures.version(figures.REGISTRY)
+    chief.last_login = timezone.now()
+    chief.save(update_fields=["last_login"])
+    chief.set_password("another-password-1")
+    chief.save(update_fields=["password"])
+    assert figures.version(figures.REGISTRY) == before
+    chief.name = "Renamed Chief"
+    chief.save(update_fields=["name"])
+    assert figures.version(figures.REGISTRY) != before
+
+
+def test_the_kept_chief_directory_follows_a_rename_an_ended_post_and_the_language(client, world):
+    client.force_login(world.users.official)
+    url = reverse("rivers:chief_directory")
+    assert "District Chief" in client.get(url).content.decode()
+    chief = world.users.chief_district
+    chief.name = "Renamed District Chief"
+    chief.save()
+    assert "Renamed District Chief" in client.get(url).content.decode()
+    chief.appointments.update(end_date=datetime.date(2026, 1, 31))  # a bulk write: announced by hand
+    assert "Renamed District Chief" in client.get(url).content.decode(), "kept until the version moves"
+    figures.changed(figures.REGISTRY)
+    assert "Renamed District Chief" not in client.get(url).content.decode()
+    AppointmentFactory(chief=chief, segment=world.segment_a1, tier="district")  # save(): moves it by itself
+    assert "Renamed District Chief" in client.get(url).content.decode()
+    english = client.get(url).content.decode()
+    chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "1 chief" in english and "1 chief" not in chinese
