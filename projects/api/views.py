@@ -28,8 +28,9 @@ from projects.api.serializers import (
 from projects.filtersets import EnterpriseFilterSet, ProjectFilterSet, TaskFilterSet
 from projects.forms import SummaryForm
 from projects.models import Enterprise, ProgressReport, Project, ResponsibilityTask
-from wushui.api.base import ScopePermission
+from wushui.api.base import RememberedListMixin, ScopePermission
 from wushui.api.parsers import SafeJSONParser
+from wushui.figures import PROJECTS
 from wushui.scoping import CHANGE, get_in_scope
 
 CORRECTION_EXAMPLE = {
@@ -129,7 +130,7 @@ PROJECT_WRITE_DESCRIPTION = (
         description="Change some of a project's fields, plans or milestones. " + PROJECT_WRITE_DESCRIPTION,
     ),
 )
-class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
+class ProjectViewSet(RememberedListMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
     """Five-waters projects in your scope with their plans and milestones; the 治水办 and the projects
     department create and change them, owner units file their monthly reports on their own projects."""
 
@@ -140,6 +141,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyS
     )
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
+    list_depends_on = (PROJECTS,)
     parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     def get_serializer_class(self):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.access import manages_projects
 from projects.choices import MeasureUnit, MilestoneKind, ProjectSubtype, WaterCategory
 from wushui import periods
-from wushui.figures import PROJECTS, VersionedModel
+from wushui.figures import PROJECTS, VersionedModel, changed
 from wushui.files import UnguessableName
 from wushui.geo import validate_geometry
 from wushui.models import Region, Unit
@@ -150,6 +150,7 @@ class Project(ProjectData, models.Model):
         pending = self.milestones.filter(actual_date__isnull=True).order_by("planned_date").first()
         self.next_milestone_due = pending.planned_date if pending else None
         Project.objects.filter(pk=self.pk).update(next_milestone_due=self.next_milestone_due)
+        changed(PROJECTS)  # the update bypasses save()
 
 
 class AnnualPlanQuerySet(ScopedQuerySet):
@@ -231,6 +232,7 @@ class AnnualPlan(ProjectData, models.Model):
             if target.completed_quantity != completed:
                 target.completed_quantity = completed
                 PlanTarget.objects.filter(pk=target.pk).update(completed_quantity=completed)
+        changed(PROJECTS)  # the updates bypass save()
 
 
 class PlanTarget(ProjectData, models.Model):

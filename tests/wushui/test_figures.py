@@ -98,3 +98,30 @@ def test_the_kept_chief_directory_follows_a_rename_an_ended_post_and_the_languag
     chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
     assert "1 chief" in english
     assert "1 chief" not in chinese
+
+
+def test_a_kept_api_list_follows_its_data_and_differs_per_scope_and_query(client, world):
+    client.force_login(world.users.official)
+
+    def names(url="/api/v1/water-bodies/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        return sorted(feature["properties"]["name"] for feature in response.json()["features"])
+
+    before = names()
+    assert world.river.name in before
+    world.river.name = "Renamed River"
+    world.river.save()  # save(): the registry's version moves
+    assert "Renamed River" in names()
+    type(world.river).objects.filter(pk=world.river.pk).update(name="Bulk Renamed")
+    assert "Bulk Renamed" not in names(), "a bulk write is seen once its command announces it"
+    figures.changed(figures.REGISTRY)
+    assert "Bulk Renamed" in names()
+    assert names("/api/v1/water-bodies/?q=no-such-river") == [], "another query, another page"
+    client.force_login(world.users.street_a)
+    street = client.get("/api/v1/chiefs/").json()
+    client.force_login(world.users.official)
+    district = client.get("/api/v1/chiefs/").json()
+    assert len(street["features"] if "features" in street else street["results"]) < len(
+        district["features"] if "features" in district else district["results"]
+    )

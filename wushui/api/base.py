@@ -7,12 +7,15 @@ from collections.abc import Mapping
 from django.contrib.gis.db.models import GeometryField as ModelGeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.response import Response
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from wushui.api.errors import django_errors_as_dict
+from wushui.figures import remembered_figure, scope_key
 from wushui.scoping import CHANGE, refusal_message
 
 
@@ -79,6 +82,32 @@ class ScopedViewSet(viewsets.ModelViewSet):
         if self.request.method in permissions.SAFE_METHODS and issubclass(serializer_class, PortalFeatureSerializer):
             queryset = with_geojson(queryset, serializer_class.Meta.geo_field)
         return queryset
+
+
+class RememberedListMixin:
+    """A list answered from the kept figures (``wushui.figures``) while the data under it stands: the
+    same page of the same query, for the same scope, host and language, is served again until a data
+    version in ``list_depends_on`` moves. For lists read far more often than their rows change (the
+    registry, the projects); a list whose serializer shows something per user must not use it."""
+
+    list_depends_on = ()
+
+    def list(self, request, *args, **kwargs):
+        parts = (
+            "api-list",
+            type(self).__module__,
+            type(self).__qualname__,
+            scope_key(request.user),
+            request.get_host(),
+            request.get_full_path(),
+            translation.get_language(),
+        )
+        data = remembered_figure(
+            parts,
+            lambda: super(RememberedListMixin, self).list(request, *args, **kwargs).data,
+            depends_on=self.list_depends_on,
+        )
+        return Response(data)
 
 
 def check_geometry_type(model, field_name, value):

@@ -1,25 +1,28 @@
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
-from wushui.api.base import ScopedViewSet
+from wushui.api.base import RememberedListMixin, ScopedViewSet
 from wushui.api.pagination import FeaturePagination
 from wushui.api.serializers import RegionSerializer, UnitSerializer
+from wushui.figures import REGISTRY
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.models import Region, Unit
 
 
-class RegionViewSet(ScopedViewSet):
+class RegionViewSet(RememberedListMixin, ScopedViewSet):
     """Administrative regions (district, streets, villages) as GeoJSON features with their boundaries."""
 
+    list_depends_on = (REGISTRY,)
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
     filterset_class = RegionFilterSet
     pagination_class = FeaturePagination
 
 
-class UnitViewSet(ScopedViewSet):
+class UnitViewSet(RememberedListMixin, ScopedViewSet):
     """Departments, street offices and owner units."""
 
+    list_depends_on = (REGISTRY,)
     queryset = Unit.objects.all()
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
