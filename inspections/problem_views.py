@@ -27,11 +27,13 @@ from wushui.files import private_file_response
 from wushui.filtersets import CalendarDateField
 from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedMixin
 from wushui.maps import feature
-from wushui.models import Unit
+from wushui.models import Unit, attach_users
 from wushui.scoping import VIEW, get_in_scope
 
 LIST_RELATED = ("segment__water_body", "segment__region", "assignee_unit", "assignee_chief")
 # What a table of problems shows of each row (the list and my work); the rest is not read.
+# The people a problem's detail names: read apart from it, in one query (``attach_users``).
+PEOPLE = ("assignee_chief", "assigned_by", "reported_by")
 LIST_FIELDS = (
     "created_at",
     "status",
@@ -167,16 +169,14 @@ class ProblemDetailView(ScopedDetailView):
     template_name = "inspections/problem_detail.html"
 
     def get_base_queryset(self):
-        return Problem.objects.select_related(
-            "segment__water_body",
-            "segment__region",
-            "street",
-            "assignee_unit",
-            "assignee_chief",
-            "assigned_by",
-            "reported_by",
-            "duplicate_of",
-        ).prefetch_related("photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor")))
+        # The segment's line draws the map; the shapes of its water body and regions stay in the
+        # database, and the problem merged into is only linked to (its id). The people come apart
+        # (detail_context).
+        return (
+            Problem.objects.select_related("segment__water_body", "segment__region", "street", "assignee_unit")
+            .defer("segment__water_body__geometry", "segment__region__boundary", "street__boundary")
+            .prefetch_related("photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor")))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -188,6 +188,7 @@ def detail_context(request, problem, *, failed=None, errors=None, message=""):
     """What the detail page shows besides the problem; ``failed`` names the transition whose form
     comes back with ``errors`` (field → messages) or ``message``."""
     user = request.user
+    attach_users([problem], *PEOPLE)
     allowed = workflow.allowed_transitions(user, problem)
     features = segment_features([problem.segment])
     if problem.location:

@@ -8,6 +8,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Variables that configure the portal: each test states the ones it means.
 PORTAL_VARIABLES = (
+    "DATABASE_RANDOM_PAGE_COST",
     "DATABASE_URL",
     "DEBUG",
     "DJANGO_SETTINGS_MODULE",

@@ -255,3 +255,17 @@ class Job(models.Model):
     @property
     def is_finished(self):
         return self.status in JobStatus.FINISHED
+
+
+def attach_users(rows, *fields):
+    """Set the users that the foreign keys ``fields`` of ``rows`` point at, read in one query: a
+    page showing a reporter, an assignee and an assigner joins the user table once instead of three
+    times, joins the planner pays for with every other one."""
+    rows = list(rows)
+    ids = {getattr(row, f"{name}_id") for row in rows for name in fields} - {None}
+    users = User.objects.in_bulk(ids) if ids else {}
+    for row in rows:
+        for name in fields:
+            user_id = getattr(row, f"{name}_id")
+            setattr(row, name, users.get(user_id) if user_id is not None else None)
+    return rows
