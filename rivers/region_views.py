@@ -1,16 +1,21 @@
 """Registry pages of the core's regions and units: each with the segments and units that lie in it."""
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
 from rivers.jobs import REGISTRY_EXPORT
 from rivers.maps import SegmentLayer
 from rivers.models import Segment
-from rivers.selectors import segment_page
+from rivers.selectors import SEGMENT_ORDER, segment_page
 from wushui import keyset
+from wushui.figures import FIGURE_TIMEOUT, REGISTRY, figure_key, scope_key
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.jobs import start_job
@@ -49,20 +54,51 @@ class RegionDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        children = Region.objects.restrict(user).filter(parent=self.object).defer("boundary")
-        context["children"], context["more_children"] = _first(children, self.subdivisions_shown)
-        units = Unit.objects.restrict(user).filter(region=self.object).only("name")
-        context["units"], context["more_units"] = _first(units, self.units_shown)
-        in_region = Segment.objects.restrict(user).filter(region__in=Region.objects.subtree(self.object).values("pk"))
+        cursor = self.request.GET.get("cursor")
         try:
-            context["page_obj"] = segment_page(in_region, user, self.request.GET.get("cursor"), self.paginate_by)
+            keyset.check_cursor(cursor, Segment, SEGMENT_ORDER)
         except keyset.InvalidCursor:
             raise BadRequest(_("This page link is not valid; start again from the first page.")) from None
+        context["contents"] = RegionContents(self, user, self.object, cursor)
         context["query_without_cursor"] = ""
         subtree = {"region": self.object.pk}
         bounds = list(self.object.boundary.extent) if self.object.boundary else None
         context["map_layers"] = layer_map(self.request, (RegionLayer, subtree), (SegmentLayer, subtree), bounds=bounds)
         return context
+
+
+@dataclass
+class RegionContents:
+    """What a region's page lists: its subdivisions, units and a page of its segments with their chiefs.
+    The page keeps them rendered under ``key`` (who sees them, the region, the page, the language and
+    the registry's version) for ``kept_for`` seconds; the rows are read only when that key is new."""
+
+    view: RegionDetailView
+    user: object
+    region: Region
+    cursor: str | None
+    kept_for = FIGURE_TIMEOUT
+
+    @cached_property
+    def key(self):
+        parts = ("region-detail", scope_key(self.user), self.region.pk, self.cursor, translation.get_language())
+        return figure_key(parts, depends_on=(REGISTRY,))
+
+    @cached_property
+    def subdivisions(self):
+        children = Region.objects.restrict(self.user).filter(parent=self.region).defer("boundary")
+        return _first(children, self.view.subdivisions_shown)
+
+    @cached_property
+    def units(self):
+        return _first(Unit.objects.restrict(self.user).filter(region=self.region).only("name"), self.view.units_shown)
+
+    @cached_property
+    def segments(self):
+        in_region = Segment.objects.restrict(self.user).filter(
+            region__in=Region.objects.subtree(self.region).values("pk")
+        )
+        return segment_page(in_region, self.user, self.cursor, self.view.paginate_by)
 
 
 def _first(queryset, count):

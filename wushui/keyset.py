@@ -80,6 +80,13 @@ def _decode(cursor, model, names):
     return direction, values
 
 
+def check_cursor(cursor, model, ordering):
+    """Raises :class:`InvalidCursor` unless ``cursor`` (or no cursor) can page ``model`` in ``ordering``:
+    for a page that reads its rows later (a kept fragment's miss), so that a bad link is still a 400."""
+    if cursor:
+        _decode(cursor, model, _field_names(ordering)[0])
+
+
 def _beyond(names, values, greater):
     """Rows whose key comes strictly after ``values`` (``greater``) or before it, lexicographically.
     The leading field is also bounded on its own, so that an index on the ordering starts there."""

@@ -277,7 +277,7 @@ def test_the_region_page_shows_its_segments_a_page_at_a_time(client, world, monk
     seen, cursor = [], None
     while True:
         response = client.get(url, {"cursor": cursor} if cursor else {})
-        page = response.context["page_obj"]
+        page = response.context["contents"].segments
         seen += [segment.code for segment in page.object_list]
         assert all(hasattr(segment, "current_chiefs") for segment in page.object_list)
         if page.next_cursor is None:
@@ -285,7 +285,7 @@ def test_the_region_page_shows_its_segments_a_page_at_a_time(client, world, monk
         cursor = page.next_cursor
     assert seen == sorted(["T-RIVER-A1", "T-RIVER-B1", "T-BCREEK-1", *(f"T-X{n:03d}-1" for n in range(7))])
     assert len(seen) == len(set(seen)) == 10
-    first = client.get(url).context["page_obj"].object_list[0]
+    first = client.get(url).context["contents"].segments.object_list[0]
     assert [a.tier for a in first.current_chiefs] == []  # T-BCREEK-1 has no chief
     assert client.get(url, {"cursor": "forged"}).status_code == 400
 
@@ -296,9 +296,20 @@ def test_the_region_page_lists_the_first_subdivisions_and_units_and_links_the_re
     monkeypatch.setattr(RegionDetailView, "subdivisions_shown", 1)
     client.force_login(world.users.official)
     response = client.get(reverse("region_detail", args=[world.district.pk]))
-    assert [child.name for child in response.context["children"]] == ["Street A"]
-    assert response.context["more_children"] is True
+    assert [child.name for child in response.context["contents"].subdivisions[0]] == ["Street A"]
+    assert response.context["contents"].subdivisions[1] is True
     assert f"/regions/?parent={world.district.pk}" in response.content.decode()
     response = client.get(reverse("region_detail", args=[world.street_b.pk]))
-    assert [unit.name for unit in response.context["units"]] == ["Street B office"]
-    assert response.context["more_units"] is False
+    assert [unit.name for unit in response.context["contents"].units[0]] == ["Street B office"]
+    assert response.context["contents"].units[1] is False
+
+
+def test_the_region_page_keeps_its_lists_until_the_registry_changes(client, world, django_assert_max_num_queries):
+    client.force_login(world.users.official)
+    url = reverse("region_detail", args=[world.district.pk])
+    assert "Extra 0" not in client.get(url).content.decode()
+    with django_assert_max_num_queries(3):  # session, user, region: the lists are kept
+        kept = client.get(url)
+    assert "Street A" in kept.content.decode()
+    add_rivers(world, 1)  # saved through the models: the registry's version moves
+    assert "Extra 0" in client.get(url).content.decode()
