@@ -25,6 +25,14 @@ def test_an_owner_unit_files_a_report_through_the_api_and_the_summary_follows(cl
     pw = projects_world
     target = PlanTarget.objects.create(plan=pw.plan_a, measure="Seawall", unit="km", quantity=2)
     client.force_login(pw.users.owner)
+
+    def completed_in_the_list():
+        listed = client.get(reverse("project-list")).json()["results"]
+        project = next(row for row in listed if row["id"] == pw.project_a.pk)
+        plan = next(plan for plan in project["plans"] if plan["year"] == 2022)
+        return plan["completed_investment"], [target["completed_quantity"] for target in plan["targets"]]
+
+    assert completed_in_the_list() == ("0.00", ["0.00"])  # and now kept (RememberedListMixin)
     url = reverse("project-reports", args=[pw.project_a.pk])
     response = post(
         client,
@@ -33,6 +41,7 @@ def test_an_owner_unit_files_a_report_through_the_api_and_the_summary_follows(cl
     )
     assert response.status_code == 201, response.content
     assert response.json()["quantities"] == [{"target": target.pk, "quantity": "0.50"}]
+    assert completed_in_the_list() == ("75.50", ["0.50"]), "the kept list follows the report"
     summary = client.get(reverse("project-summary"), {"year": 2022}).json()
     assert summary["total"]["completed"] == "75.50"
     assert summary["total"]["plan"] == "1000.00"

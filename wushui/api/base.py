@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from wushui import periods
 from wushui.api.errors import django_errors_as_dict
 from wushui.figures import remembered_figure, scope_key
 from wushui.scoping import CHANGE, refusal_message
@@ -86,9 +87,9 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
 class RememberedListMixin:
     """A list answered from the kept figures (``wushui.figures``) while the data under it stands: the
-    same page of the same query, for the same scope, host and language, is served again until a data
-    version in ``list_depends_on`` moves. For lists read far more often than their rows change (the
-    registry, the projects); a list whose serializer shows something per user must not use it."""
+    same page of the same query, for the same scope, host, language and day, is served again until a
+    data version in ``list_depends_on`` moves. For lists read far more often than their rows change
+    (the registry, the projects); a list whose serializer shows something per user must not use it."""
 
     list_depends_on = ()
 
@@ -101,12 +102,10 @@ class RememberedListMixin:
             request.get_host(),
             request.get_full_path(),
             translation.get_language(),
+            periods.local_date(),  # a filter may judge by the day (a project lagging)
         )
-        data = remembered_figure(
-            parts,
-            lambda: super(RememberedListMixin, self).list(request, *args, **kwargs).data,
-            depends_on=self.list_depends_on,
-        )
+        listed = super().list
+        data = remembered_figure(parts, lambda: listed(request, *args, **kwargs).data, depends_on=self.list_depends_on)
         return Response(data)
 
 
