@@ -6,7 +6,6 @@ from functools import cached_property
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -15,7 +14,7 @@ from rivers.maps import SegmentLayer
 from rivers.models import Segment
 from rivers.selectors import SEGMENT_ORDER, segment_page
 from wushui import keyset
-from wushui.figures import FIGURE_TIMEOUT, REGISTRY, figure_key, scope_key
+from wushui.figures import FIGURE_TIMEOUT, REGISTRY, fragment_key
 from wushui.filtersets import RegionFilterSet, UnitFilterSet
 from wushui.generic import ScopedDetailView, ScopedListView
 from wushui.jobs import start_job
@@ -81,8 +80,7 @@ class RegionContents:
 
     @cached_property
     def key(self):
-        parts = ("region-detail", scope_key(self.user), self.region.pk, self.cursor, translation.get_language())
-        return figure_key(parts, depends_on=(REGISTRY,))
+        return fragment_key(self.user, ("region-detail", self.region.pk, self.cursor), depends_on=(REGISTRY,))
 
     @cached_property
     def subdivisions(self):

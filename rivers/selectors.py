@@ -4,13 +4,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
-from django.utils import translation
 
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment, Segment, WaterBody
 from wushui import keyset
 from wushui.choices import RegionLevel, Tier
-from wushui.figures import FIGURE_TIMEOUT, REGISTRY, figure_key, remembered_figure, scope_key
+from wushui.figures import FIGURE_TIMEOUT, REGISTRY, fragment_key, remembered_figure, scope_key
 from wushui.models import Region
 
 # Segment tables page by code; the key ends with the primary key, as keysets must.
@@ -165,10 +164,7 @@ def chief_directory(user, region):
         appointments = appointments.filter(segment__region__in=Region.objects.subtree(region).values("pk"))
     appointments = appointments.order_by("tier", "chief__name", "role", "segment__code")
     subdivisions = subdivision_figures(user, region) if region.level != RegionLevel.VILLAGE else []
-    chiefs_key = figure_key(
-        ("chief-directory", scope_key(user), region.pk, translation.get_language()),
-        depends_on=(REGISTRY,),
-    )
+    chiefs_key = fragment_key(user, ("chief-directory", region.pk), depends_on=(REGISTRY,))
     return DirectoryPage(
         region=region,
         trail=_trail(user, region),

@@ -19,6 +19,7 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
 
 # The data a figure may depend on.
 REGISTRY = "registry"  # regions, units, water bodies, segments, chief appointments, users
@@ -64,6 +65,17 @@ def figure_key(parts, *, depends_on):
     also the key of a rendered fragment kept with ``{% cache %}``."""
     versions = tuple(version(name) for name in depends_on)
     return "figure:" + hashlib.sha256(repr((parts, versions)).encode()).hexdigest()
+
+
+def shown_to(user, parts):
+    """``parts`` of what a page or a list shows ``user``: for their scope (``scope_key``), in the active
+    language."""
+    return (scope_key(user), translation.get_language(), *parts)
+
+
+def fragment_key(user, parts, *, depends_on):
+    """The key of a fragment a page keeps rendered with ``{% cache %}`` for ``user`` (``shown_to``)."""
+    return figure_key(shown_to(user, parts), depends_on=depends_on)
 
 
 def remembered_figure(parts, compute, *, depends_on):

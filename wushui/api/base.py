@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from django.contrib.gis.db.models import GeometryField as ModelGeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
@@ -16,7 +15,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from wushui import periods
 from wushui.api.errors import django_errors_as_dict
-from wushui.figures import remembered_figure, scope_key
+from wushui.figures import remembered_figure, shown_to
 from wushui.scoping import CHANGE, refusal_message
 
 
@@ -98,14 +97,13 @@ class RememberedListMixin:
             "api-list",
             type(self).__module__,
             type(self).__qualname__,
-            scope_key(request.user),
             request.get_host(),
             request.get_full_path(),
-            translation.get_language(),
             periods.local_date(),  # a filter may judge by the day (a project lagging)
         )
         listed = super().list
-        data = remembered_figure(parts, lambda: listed(request, *args, **kwargs).data, depends_on=self.list_depends_on)
+        kept = shown_to(request.user, parts)
+        data = remembered_figure(kept, lambda: listed(request, *args, **kwargs).data, depends_on=self.list_depends_on)
         return Response(data)
 
 
