@@ -23,17 +23,16 @@ from inspections.models import Problem, ProblemEvent, ProblemPhoto
 from inspections.models.problems import DUE_FIRST, RECENT_FIRST
 from rivers.maps import segment_features
 from wushui import keyset, periods
-from wushui.files import private_file_response
 from wushui.filtersets import CalendarDateField
-from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedMixin
+from wushui.generic import PrivateFileView, ScopedDetailView, ScopedKeysetListView, ScopedMixin
 from wushui.maps import feature
 from wushui.models import Unit, attach_users
 from wushui.scoping import VIEW, get_in_scope
 
 LIST_RELATED = ("segment__water_body", "segment__region", "assignee_unit", "assignee_chief")
-# What a table of problems shows of each row (the list and my work); the rest is not read.
 # The people a problem's detail names: read apart from it, in one query (``attach_users``).
 PEOPLE = ("assignee_chief", "assigned_by", "reported_by")
+# What a table of problems shows of each row (the list and my work); the rest is not read.
 LIST_FIELDS = (
     "created_at",
     "status",
@@ -275,12 +274,10 @@ def _form_data(request):
     return data
 
 
-class ProblemPhotoFileView(ScopedMixin, View):
-    """A problem photo, to those who may see its problem: 404 to everybody else."""
+class ProblemPhotoFileView(PrivateFileView):
+    """A problem photo, to those who may see its problem."""
 
-    def get(self, request, pk):
-        photo = get_in_scope(ProblemPhoto.objects.all(), request.user, VIEW, pk=pk)
-        return private_file_response(photo.image)
+    model = ProblemPhoto
 
 
 class RatesForm(forms.Form):

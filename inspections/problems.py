@@ -22,11 +22,11 @@ from inspections import workflow
 from inspections.choices import CloseReason, PhotoStage, ProblemLevel, ProblemSource, ProblemStatus, ProblemUrgency
 from inspections.choices import ProblemCategory as Category
 from inspections.models import Problem, ProblemDeadlineRule, ProblemEvent, ProblemPhoto
-from inspections.photos import check_photo
 from rivers.choices import ChiefRole
 from rivers.models import ChiefAppointment
 from wushui.choices import RegionLevel
 from wushui.geo import to_metric, validate_geometry
+from wushui.images import check_photos
 from wushui.models import Unit
 
 # A problem's point lies by its segment: a pin farther away is on another river.
@@ -160,11 +160,10 @@ def _photos_error(photos, required=False):
         return _("Add at least one photo of the result.")
     if len(photos) > MAX_PHOTOS:
         return _("At most %(max)s photos.") % {"max": MAX_PHOTOS}
-    for number, photo in enumerate(photos, start=1):
-        try:
-            check_photo(photo)
-        except ValidationError as error:
-            return _("Photo %(number)s: %(message)s") % {"number": number, "message": " ".join(error.messages)}
+    try:
+        check_photos(photos)
+    except ValidationError as error:
+        return " ".join(error.messages)
     return None
 
 

@@ -33,6 +33,7 @@ from wushui import periods
 from wushui.choices import RegionLevel
 from wushui.files import save_file_and_row
 from wushui.geo import to_metric
+from wushui.images import check_photo
 
 OPEN = "open"
 CLOSED = "closed"
@@ -51,7 +52,6 @@ NEARBY_LIMIT = 5
 # Photos are added while the report is fresh (the outbox sends them right after it); later, the
 # tracking code is only for reading.
 PHOTO_WINDOW = datetime.timedelta(hours=24)
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 PHOTO_MAX_PX = 2048
 PHOTO_QUALITY = 85
 DESCRIPTION_MIN = 5
@@ -236,31 +236,16 @@ def submit_public_report(
 
 def reencoded_photo(upload):
     """The uploaded photo decoded and written anew as JPEG, without EXIF, XMP or ICC data (position,
-    device, time), turned upright by its EXIF orientation first. Refuses, naming ``image``, a file
-    that is too large, no JPEG, PNG or WebP, or decodes to too many pixels (checked from the header,
-    before decoding: a decompression bomb never expands)."""
-    if upload.size > settings.PUBLIC_PHOTO_MAX_BYTES:
-        raise ValidationError(
-            {
-                "image": _("The photo is larger than %(max)s MB.")
-                % {"max": settings.PUBLIC_PHOTO_MAX_BYTES // (1024 * 1024)}
-            }
-        )
-    unreadable = ValidationError({"image": _("Send a JPEG, PNG or WebP photo.")})
-
+    device, time), turned upright by its EXIF orientation first. Refuses, naming ``image``, what
+    ``check_photo`` refuses with the public limits (``PUBLIC_PHOTO_MAX_*``), checked from the header
+    before decoding: a decompression bomb never expands."""
+    try:
+        check_photo(upload, max_bytes=settings.PUBLIC_PHOTO_MAX_BYTES, max_pixels=settings.PUBLIC_PHOTO_MAX_PIXELS)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            if image.format not in PHOTO_FORMATS:
-                raise unreadable
-            width, height = image.size
-            if width * height > settings.PUBLIC_PHOTO_MAX_PIXELS:
-                raise ValidationError(
-                    {
-                        "image": _("The photo has %(pixels)s megapixels; at most %(max)s are accepted.")
-                        % {"pixels": round(width * height / 1e6), "max": settings.PUBLIC_PHOTO_MAX_PIXELS // 1_000_000}
-                    }
-                )
             image.load()
             upright = ImageOps.exif_transpose(image)
             if upright.mode in ("RGBA", "LA", "P"):
@@ -274,18 +259,9 @@ def reencoded_photo(upload):
             clean.paste(upright)
             out = io.BytesIO()
             clean.save(out, format="JPEG", quality=PHOTO_QUALITY, optimize=True)
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        # Pillow's own guard, past twice its MAX_IMAGE_PIXELS, before the header reaches us.
-        raise ValidationError(
-            {
-                "image": _("The photo decodes to too many pixels; at most %(max)s megapixels are accepted.")
-                % {"max": settings.PUBLIC_PHOTO_MAX_PIXELS // 1_000_000}
-            }
-        ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise unreadable from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        # A header that passed but pixels that do not decode (a truncated file).
+        raise ValidationError({"image": _("Send a JPEG, PNG or WebP photo.")}) from None
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 

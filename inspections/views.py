@@ -2,7 +2,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -13,10 +12,9 @@ from inspections.models import Patrol, PatrolPhoto, PatrolRuleSet, PublicPhoto, 
 from inspections.models.patrols import RECENT_FIRST
 from rivers.maps import segment_features
 from rivers.models import ChiefAppointment, Segment
-from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedKeysetListView, ScopedListView, ScopedMixin
+from wushui.generic import PrivateFileView, ScopedDetailView, ScopedKeysetListView, ScopedListView
 from wushui.maps import feature
-from wushui.scoping import CHANGE, VIEW, get_in_scope
+from wushui.scoping import CHANGE
 
 
 class PatrolListView(ScopedKeysetListView):
@@ -35,12 +33,10 @@ class PatrolListView(ScopedKeysetListView):
         )
 
 
-class PatrolPhotoFileView(ScopedMixin, View):
-    """A patrol photo, to those who may see its patrol: 404 to everybody else, as for a missing photo."""
+class PatrolPhotoFileView(PrivateFileView):
+    """A patrol photo, to those who may see its patrol."""
 
-    def get(self, request, pk):
-        photo = get_in_scope(PatrolPhoto.objects.all(), request.user, VIEW, pk=pk)
-        return private_file_response(photo.image)
+    model = PatrolPhoto
 
 
 class PatrolDetailView(ScopedDetailView):
@@ -228,9 +224,7 @@ class PublicReportDetailView(ScopedDetailView):
         return context
 
 
-class PublicPhotoFileView(ScopedMixin, View):
+class PublicPhotoFileView(PrivateFileView):
     """A public report's photo (stored without EXIF), to those who see its problem."""
 
-    def get(self, request, pk):
-        photo = get_in_scope(PublicPhoto.objects.all(), request.user, VIEW, pk=pk)
-        return private_file_response(photo.image)
+    model = PublicPhoto

@@ -29,6 +29,7 @@ from projects.models import (
 )
 from wushui import periods
 from wushui.choices import RegionLevel
+from wushui.images import check_photos
 
 # Photos a single monthly report may carry.
 MAX_REPORT_PHOTOS = 10
@@ -85,6 +86,10 @@ def _check_report(project, data):
         _refuse("investment", _("The investment completed cannot be negative."))
     if len(data.photos) > MAX_REPORT_PHOTOS:
         _refuse("photos", _("Send at most %(count)s photos with a report.") % {"count": MAX_REPORT_PHOTOS})
+    try:
+        check_photos(data.photos)
+    except ValidationError as error:
+        _refuse("photos", " ".join(error.messages))
     month = data.month
     if month.day != 1:
         month = month_start(month)

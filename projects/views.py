@@ -26,7 +26,7 @@ from projects.forms import (
 from projects.models import Enterprise, ProgressReport, Project, ReportPhoto, ResponsibilityTask, TaskUpdate
 from wushui import periods
 from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin
+from wushui.generic import PrivateFileView, ScopedDetailView, ScopedListView, ScopedMixin
 from wushui.scoping import CHANGE, VIEW, get_in_scope
 
 # The unit and street tables beside the project list and on the summary page show the largest plans;
@@ -199,10 +199,10 @@ class MilestoneUpdateView(ScopedMixin, View):
         return redirect(project.get_absolute_url() + "#milestones")
 
 
-class ReportPhotoFileView(ScopedMixin, View):
-    def get(self, request, pk):
-        photo = get_in_scope(ReportPhoto.objects.all(), request.user, VIEW, pk=pk)
-        return private_file_response(photo.image)
+class ReportPhotoFileView(PrivateFileView):
+    """A monthly report's photo, to those who may see its project."""
+
+    model = ReportPhoto
 
 
 class InvestmentSummaryView(LoginRequiredMixin, TemplateView):

@@ -25,11 +25,11 @@ from rivers.filtersets import OutletFilterSet, StationFilterSet, ThreeRiversFilt
 from rivers.jobs import SAMPLE_IMPORT
 from rivers.maps import OutletLayer, StationLayer
 from rivers.models import Alert, Outlet, Sample, SampleImport, Station, StationMonth, ThreeRiversRecord
-from wushui.files import private_file_response
-from wushui.generic import ScopedDetailView, ScopedListView, ScopedMixin, SignedInMixin
+from wushui.generic import PrivateFileView, ScopedDetailView, ScopedListView, ScopedMixin, SignedInMixin
+from wushui.images import check_photo
 from wushui.jobs import start_job
 from wushui.maps import feature, feature_collection, list_map
-from wushui.scoping import CHANGE, VIEW, get_in_scope
+from wushui.scoping import CHANGE, get_in_scope
 
 
 class StationListView(ScopedListView):
@@ -332,11 +332,10 @@ class OutletForm(forms.ModelForm):
         }
 
     def clean_sign_photo(self):
-        # The same ceiling as a patrol photo's: a sign needs no more.
+        # The same check as a patrol photo's: a sign needs no more. A kept photo is not checked again.
         photo = self.cleaned_data.get("sign_photo")
-        limit = settings.PATROL_PHOTO_MAX_BYTES
-        if photo and getattr(photo, "size", 0) > limit:
-            raise forms.ValidationError(_("The photo is larger than %(max)s MB.") % {"max": limit // (1024 * 1024)})
+        if photo and hasattr(photo, "content_type"):
+            check_photo(photo)
         return photo
 
 
@@ -357,10 +356,11 @@ class OutletUpdateView(ScopedMixin, UpdateView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class OutletSignPhotoView(ScopedMixin, View):
-    def get(self, request, pk):
-        outlet = get_in_scope(Outlet.objects.all(), request.user, VIEW, pk=pk)
-        return private_file_response(outlet.sign_photo)
+class OutletSignPhotoView(PrivateFileView):
+    """The photo of an outlet's sign, to those who may see the outlet."""
+
+    model = Outlet
+    file_field = "sign_photo"
 
 
 class OutletCardView(ScopedDetailView):

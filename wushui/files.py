@@ -13,10 +13,12 @@ import secrets
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 DJANGO = "django"
 ACCEL = "accel"
@@ -42,6 +44,29 @@ class UnguessableName:
 
     def __eq__(self, other):
         return isinstance(other, UnguessableName) and other.folder == self.folder
+
+
+class PrivatePhoto(models.Model):
+    """A photo kept as a private file. A concrete photo declares its ``image`` (an ``ImageField`` with
+    ``UnguessableName`` of its folder and these width and height fields), its owner and its scope, and
+    names in ``file_route`` the view that answers it after the scope check (a ``PrivateFileView``)."""
+
+    file_route = None
+
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.image.name
+
+    def get_absolute_url(self):
+        """The photo itself, served after the scope check (never from a public folder)."""
+        return reverse(self.file_route, args=[self.pk])
 
 
 def private_file_response(field_file, *, download_name=None):

@@ -9,9 +9,11 @@ view with ``action = CHANGE`` answers 404 outside the user's view scope and
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import DetailView, ListView
 
 from wushui import keyset
+from wushui.files import private_file_response
 from wushui.scoping import VIEW, get_in_scope
 
 
@@ -44,6 +46,17 @@ class ScopedMixin(SignedInMixin):
 
     def get_scoped_queryset(self):
         return self.get_base_queryset().restrict(self.request.user)
+
+
+class PrivateFileView(ScopedMixin, View):
+    """The stored file (``file_field``) of a row, to those who may see the row: 404 to everybody else,
+    as for a missing file. Never a public folder: the file is answered only after the scope check."""
+
+    file_field = "image"
+
+    def get(self, request, pk):
+        row = get_in_scope(self.get_base_queryset(), request.user, self.action, pk=pk)
+        return private_file_response(getattr(row, self.file_field))
 
 
 class ScopedListView(ScopedMixin, ListView):

@@ -10,10 +10,10 @@ from rest_framework_gis.fields import GeometryField
 
 from inspections.choices import FindingCategory, PatrolSource
 from inspections.models import Finding, Patrol, PatrolPhoto
-from inspections.photos import check_photo
 from inspections.services import FindingInput
 from inspections.tracks import reason_message, track_from_geojson, track_from_gpx
 from wushui.geo import validate_geometry
+from wushui.images import check_photo
 
 
 @extend_schema_field(

@@ -11,7 +11,7 @@ from inspections.models.problems import Problem
 from rivers.models import Segment, visible_segment_ids
 from wushui.choices import Tier
 from wushui.figures import PATROLS, VersionedModel
-from wushui.files import UnguessableName
+from wushui.files import PrivatePhoto, UnguessableName
 from wushui.scoping import VIEW, ScopedQuerySet
 
 # Newest first, the order of every patrol list and the keyset their pages are cut on; the primary
@@ -131,8 +131,10 @@ class PatrolPhotoQuerySet(ScopedQuerySet):
         return Q(patrol__chief=user)
 
 
-class PatrolPhoto(models.Model):
+class PatrolPhoto(PrivatePhoto):
     """A photo taken on a patrol, optionally of one finding."""
+
+    file_route = "inspections:patrol_photo"
 
     patrol = models.ForeignKey(Patrol, verbose_name=_("patrol"), on_delete=models.CASCADE, related_name="photos")
     finding = models.ForeignKey(
@@ -147,16 +149,12 @@ class PatrolPhoto(models.Model):
         blank=True,
         help_text=_("Made by the phone for each photo; a re-sent photo with the same key is not stored twice."),
     )
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = PatrolPhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PrivatePhoto.Meta):
         verbose_name = _("patrol photo")
         verbose_name_plural = _("patrol photos")
-        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["patrol", "client_key"],
@@ -164,10 +162,3 @@ class PatrolPhoto(models.Model):
                 name="inspections_photo_one_per_client_key",
             ),
         ]
-
-    def __str__(self):
-        return self.image.name
-
-    def get_absolute_url(self):
-        """The photo itself, served after the scope check (never from a public folder)."""
-        return reverse("inspections:patrol_photo", args=[self.pk])

@@ -27,7 +27,7 @@ from inspections.choices import (
 )
 from rivers.models import Segment, visible_segment_ids
 from wushui import periods
-from wushui.files import UnguessableName
+from wushui.files import PrivatePhoto, UnguessableName
 from wushui.scoping import ACTIONS, VIEW, ScopedQuerySet
 
 # Newest first: the order of the problem list and the keyset its pages are cut on (index problem_recent).
@@ -227,16 +227,16 @@ class ProblemPhotoQuerySet(ScopedQuerySet):
         return Q(problem__in=problems)
 
 
-class ProblemPhoto(models.Model):
+class ProblemPhoto(PrivatePhoto):
     """A photo of a problem, before (at registration) or after (at completion) the work."""
+
+    file_route = "problems:problem_photo"
 
     problem = models.ForeignKey(Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="photos")
     stage = models.CharField(_("stage"), max_length=8, choices=PhotoStage.choices())
     image = models.ImageField(
         _("image"), upload_to=UnguessableName("problems"), width_field="width", height_field="height"
     )
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
     event = models.ForeignKey(
         "ProblemEvent",
         verbose_name=_("timeline entry"),
@@ -248,17 +248,9 @@ class ProblemPhoto(models.Model):
 
     objects = ProblemPhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PrivatePhoto.Meta):
         verbose_name = _("problem photo")
         verbose_name_plural = _("problem photos")
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.image.name
-
-    def get_absolute_url(self):
-        """The photo itself, served after the scope check (never from a public folder)."""
-        return reverse("problems:problem_photo", args=[self.pk])
 
 
 class ImmutableRow(ValueError):

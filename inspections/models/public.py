@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models.problems import Problem
 from rivers.models import visible_segment_ids
-from wushui.files import UnguessableName
+from wushui.files import PrivatePhoto, UnguessableName
 from wushui.scoping import CHANGE, EVERYTHING, NOTHING, VIEW, ScopedQuerySet, administers_registry
 
 # Crockford's base 32 without the letters read as digits (I, L, O, U): a code read out over the phone
@@ -138,8 +138,10 @@ class PublicPhotoQuerySet(ScopedQuerySet):
         return NOTHING
 
 
-class PublicPhoto(models.Model):
+class PublicPhoto(PrivatePhoto):
     """A photo sent with a public report, stored re-encoded without its EXIF (position, device)."""
+
+    file_route = "inspections:public_photo"
 
     report = models.ForeignKey(
         PublicReport, verbose_name=_("public report"), on_delete=models.CASCADE, related_name="photos"
@@ -148,16 +150,12 @@ class PublicPhoto(models.Model):
         _("image"), upload_to=UnguessableName("public"), width_field="width", height_field="height"
     )
     client_key = models.CharField(_("client key"), max_length=64, blank=True)
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = PublicPhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PrivatePhoto.Meta):
         verbose_name = _("public photo")
         verbose_name_plural = _("public photos")
-        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "client_key"],
@@ -165,12 +163,6 @@ class PublicPhoto(models.Model):
                 name="inspections_public_photo_one_per_client_key",
             ),
         ]
-
-    def __str__(self):
-        return self.image.name
-
-    def get_absolute_url(self):
-        return reverse("inspections:public_photo", args=[self.pk])
 
 
 def key_digest(key):

@@ -14,7 +14,7 @@ from projects.access import manages_projects
 from projects.choices import MeasureUnit, MilestoneKind, ProjectSubtype, WaterCategory
 from wushui import periods
 from wushui.figures import PROJECTS, VersionedModel, changed
-from wushui.files import UnguessableName
+from wushui.files import PrivatePhoto, UnguessableName
 from wushui.geo import validate_geometry
 from wushui.models import Region, Unit
 from wushui.scoping import EVERYTHING, NOTHING, VIEW, ScopedQuerySet, remembered, scope_region_ids
@@ -414,8 +414,10 @@ class ReportPhotoQuerySet(ScopedQuerySet):
         return project_change_q(user, "report__project__")
 
 
-class ReportPhoto(models.Model):
+class ReportPhoto(PrivatePhoto):
     """A photo of the works sent with a monthly report; a private file."""
+
+    file_route = "projects:report_photo"
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos"
@@ -423,22 +425,12 @@ class ReportPhoto(models.Model):
     image = models.ImageField(
         _("image"), upload_to=UnguessableName("projects"), width_field="width", height_field="height"
     )
-    width = models.PositiveIntegerField(_("width"), default=0)
-    height = models.PositiveIntegerField(_("height"), default=0)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     objects = ReportPhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PrivatePhoto.Meta):
         verbose_name = _("report photo")
         verbose_name_plural = _("report photos")
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.image.name
-
-    def get_absolute_url(self):
-        return reverse("projects:report_photo", args=[self.pk])
 
 
 class ProgressRules(ProjectData, models.Model):

@@ -193,3 +193,17 @@ def test_an_enterprise_on_the_closure_list_is_closed_not_remediated(projects_wor
         lambda: services.record_inspection(user, enterprise, inspected_on=datetime.date(2022, 6, 2), passed=True),
         "future",
     )
+
+
+def test_a_photo_of_too_many_pixels_or_not_a_photo_is_refused_and_nothing_is_filed(projects_world, settings):
+    # The same check as every photo of the portal's (wushui.images): the header's pixels count, not the file's size.
+    settings.PATROL_PHOTO_MAX_PIXELS = 1_000_000
+    before = stored_files(settings)
+    large = SimpleUploadedFile("site.jpg", jpeg(size=(1200, 1000)), content_type="image/jpeg")
+    good = SimpleUploadedFile("good.jpg", jpeg(), content_type="image/jpeg")
+    refused("photos", lambda: file(projects_world, photos=[good, large]), "Photo 2: The photo has 1 megapixels")
+    text = SimpleUploadedFile("site.jpg", b"not a photo", content_type="image/jpeg")
+    refused("photos", lambda: file(projects_world, photos=[text]), "Send a JPEG, PNG or WebP photo")
+    assert not ProgressReport.objects.exists()
+    assert not ReportPhoto.objects.exists()
+    assert stored_files(settings) == before

@@ -241,6 +241,28 @@ def test_the_outlet_department_changes_an_outlet_and_history_says_who(client, wo
     assert photo["Cache-Control"].startswith("private")
 
 
+def test_a_sign_photo_of_too_many_pixels_is_refused_naming_the_field(
+    client, world, outlet, outlet_department, settings
+):
+    settings.PATROL_PHOTO_MAX_PIXELS = 1_000_000
+    client.force_login(outlet_department)
+    image = io.BytesIO()
+    Image.new("RGB", (1200, 1000), "blue").save(image, "JPEG")
+    data = {
+        "national_code": outlet.national_code,
+        "name": outlet.name,
+        "responsible_entity": outlet.responsible_entity,
+        "sign_installed": "on",
+        "sign_photo": SimpleUploadedFile("sign.jpg", image.getvalue(), content_type="image/jpeg"),
+        "status": outlet.status,
+    }
+    response = client.post(reverse("rivers:outlet_update", args=[outlet.pk]), data)
+    assert response.status_code == 400
+    assert "megapixels" in " ".join(response.context["form"].errors["sign_photo"])
+    outlet.refresh_from_db()
+    assert not outlet.sign_photo
+
+
 def test_a_remediated_outlet_must_be_compliant_or_sealed(client, world, outlet, outlet_department):
     client.force_login(outlet_department)
     response = client.post(
