@@ -64,26 +64,26 @@ def capped_counts(queryset, field, values, cap):
     serves it); planning a street's scope predicate once per value costs more than reading it."""
     bound = cap * len(values)
     try:
-        sql, params = (
-            queryset.order_by().annotate(counted_value=F(field)).values("counted_value")[:bound].query.sql_with_params()
-        )
-        parts, part_params = [], []
-        for number, value in enumerate(values):
-            part_sql, subquery_params = (
-                queryset.filter(**{field: value}).order_by().values("pk")[:cap].query.sql_with_params()
-            )
-            parts.append(f"(SELECT COUNT(*) FROM ({part_sql}) counted_{number})")
-            part_params.extend(subquery_params)
+        with connections[queryset.db].cursor() as cursor:
+            if queryset.query.where:
+                grouped = queryset.order_by().annotate(counted_value=F(field)).values("counted_value")[:bound]
+                sql, params = grouped.query.sql_with_params()
+                cursor.execute(f"SELECT counted_value, COUNT(*) FROM ({sql}) grouped GROUP BY counted_value", params)
+                counts = dict(cursor.fetchall())
+                if sum(counts.values()) < bound:
+                    return {value: min(counts.get(value, 0), cap) for value in values}
+            # Built only when needed: compiling a subquery per value costs as much as the grouped count.
+            parts, part_params = [], []
+            for number, value in enumerate(values):
+                part_sql, subquery_params = (
+                    queryset.filter(**{field: value}).order_by().values("pk")[:cap].query.sql_with_params()
+                )
+                parts.append(f"(SELECT COUNT(*) FROM ({part_sql}) counted_{number})")
+                part_params.extend(subquery_params)
+            cursor.execute("SELECT " + ", ".join(parts), part_params)
+            return dict(zip(values, cursor.fetchone(), strict=True))
     except EmptyResultSet:  # a queryset that can match nothing (an empty scope)
         return dict.fromkeys(values, 0)
-    with connections[queryset.db].cursor() as cursor:
-        if queryset.query.where:
-            cursor.execute(f"SELECT counted_value, COUNT(*) FROM ({sql}) grouped GROUP BY counted_value", params)
-            grouped = dict(cursor.fetchall())
-            if sum(grouped.values()) < bound:
-                return {value: min(grouped.get(value, 0), cap) for value in values}
-        cursor.execute("SELECT " + ", ".join(parts), part_params)
-        return dict(zip(values, cursor.fetchone(), strict=True))
 
 
 class ProblemListView(ScopedKeysetListView):
