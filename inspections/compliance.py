@@ -29,6 +29,21 @@ from wushui.filtersets import CalendarDateField
 from wushui.models import Region
 from wushui.widgets import SearchableChoiceWidget
 
+# What a chief's row reads of their appointments: names and the region chain up to the post's region
+# (``post_region``), nothing else (a chief's row of 75 appointments built in a third of the time).
+_REGION = ("name", "code", "level", "parent")
+CHIEF_ROW_FIELDS = (
+    "tier",
+    "chief__name",
+    "chief__username",
+    "segment__code",
+    "segment__name",
+    "segment__water_body__name",
+    *(f"segment__region__{name}" for name in _REGION),
+    *(f"segment__region__parent__{name}" for name in _REGION),
+    *(f"segment__region__parent__parent__{name}" for name in _REGION),
+)
+
 
 @dataclass
 class ChiefCompliance:
@@ -88,7 +103,7 @@ class ComplianceReport:
     - ``summary()``: per subdivision of the region (the streets of the district) and in total, counted
       by the database in one statement;
     - ``per_chief()``: one row per (chief, tier) with ``required`` and ``done``, for ordering, paging and
-      "behind only", computed by the database;
+      "behind only", computed by the database; ``chief_order()`` its keys, kept;
     - ``chief_rows(keys)``: the :class:`ChiefCompliance` of those chiefs (the rule in Python, with the
       segments not yet patrolled), two queries for a page.
 
@@ -173,11 +188,11 @@ class ComplianceReport:
         )
         return rows.annotate(share=share).order_by("share", "chief__name", "chief_id", "tier")
 
-    def summary(self):
-        """The summary below, kept until a patrol, an appointment or a rule changes (``wushui.figures``):
-        it reads every appointment of the selection."""
+    def _kept(self, name, compute):
+        """``compute()`` kept for this selection until a patrol, an appointment or a rule changes
+        (``wushui.figures``)."""
         parts = (
-            "compliance-summary",
+            name,
             scope_key(self.user),
             self.on,
             tuple(self.tiers),
@@ -185,7 +200,19 @@ class ComplianceReport:
             self.region.pk if self.region else None,
             self.behind_only,
         )
-        return remembered_figure(parts, self._summary, depends_on=(REGISTRY, PATROLS))
+        return remembered_figure(parts, compute, depends_on=(REGISTRY, PATROLS))
+
+    def summary(self):
+        """The summary below, kept (``_kept``): it reads every appointment of the selection."""
+        return self._kept("compliance-summary", self._summary)
+
+    def chief_order(self):
+        """The ``(chief id, tier)`` pairs of ``per_chief()`` in its order, kept (``_kept``), so that a
+        page of chiefs is a slice of it: the rule is applied to every appointment of the selection
+        once per change, not once per page."""
+        return self._kept(
+            "compliance-chief-order", lambda: [(row["chief_id"], row["tier"]) for row in self.per_chief()]
+        )
 
     def _summary(self):
         """``(rows, total)``: a :class:`SummaryRow` per subdivision of ``summary_region`` in the scope (and
@@ -240,7 +267,9 @@ class ComplianceReport:
         """The :class:`ChiefCompliance` of the (chief id, tier) pairs in ``keys``, in that order (every
         chief of the selection when ``keys`` is None: tests and exports only). Two queries: the chiefs'
         appointments in the selection and one grouped count of their valid patrols per segment."""
-        appointments = self.appointments(with_post_region=True).order_by("chief__name", "segment__code")
+        appointments = (
+            self.appointments(with_post_region=True).only(*CHIEF_ROW_FIELDS).order_by("chief__name", "segment__code")
+        )
         if keys is not None:
             keys = [tuple(key) for key in keys]
             if not keys:

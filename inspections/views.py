@@ -150,9 +150,9 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         context["report"] = report
         context["subdivisions"], context["total"] = report.summary()
         if not report.shows_subdivisions:
-            page = Paginator(report.per_chief(), self.paginate_by).get_page(self.request.GET.get("page"))
+            page = Paginator(report.chief_order(), self.paginate_by).get_page(self.request.GET.get("page"))
             context["page_obj"], context["is_paginated"] = page, page.has_other_pages()
-            context["rows"] = report.chief_rows([(row["chief_id"], row["tier"]) for row in page])
+            context["rows"] = report.chief_rows(page.object_list)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

@@ -37,6 +37,23 @@ def test_the_compliance_summary_follows_a_new_patrol(world, django_assert_num_qu
     assert after.done == before.done + 1
 
 
+def test_the_compliance_chief_order_is_kept_and_follows_a_new_patrol(world, django_assert_num_queries):
+    street = world.street_a
+
+    def order():
+        return ComplianceReport(world.users.official, region=street).chief_order()
+
+    before = order()
+    assert (world.users.chief_a1.pk, "village") in before
+    with django_assert_num_queries(1):  # the frequencies; the order is kept
+        assert order() == before
+    # The chiefs furthest behind come first: chief_a1's first patrol moves them behind the others.
+    PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1, tier="village")
+    after = order()
+    assert sorted(after) == sorted(before)
+    assert after.index((world.users.chief_a1.pk, "village")) > before.index((world.users.chief_a1.pk, "village"))
+
+
 def test_the_directory_figures_follow_a_new_appointment_and_stay_per_scope(world):
     first = {row.region.pk: row for row in subdivision_figures(world.users.official, world.district)}
     segment = SegmentFactory(region=world.village_b1, water_body=world.river, code="T-RIVER-B2")
