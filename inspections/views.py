@@ -28,9 +28,23 @@ class PatrolListView(ScopedKeysetListView):
     keyset_ids_first = True
 
     def get_base_queryset(self):
-        return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").defer(
-            *Patrol.LIST_DEFERRED, "segment__water_body__geometry", "segment__region__boundary"
-        )
+        return Patrol.objects.select_related("chief", "segment__water_body", "segment__region").only(*self.LIST_FIELDS)
+
+    # What a row of the table shows; the rest of the patrol and of its chief, segment and regions is not read.
+    LIST_FIELDS = (
+        "started_at",
+        "ended_at",
+        "tier",
+        "distance_m",
+        "coverage",
+        "is_valid",
+        "invalid_reasons",
+        "chief__name",
+        "chief__username",
+        "segment__name",
+        "segment__water_body__name",
+        "segment__region__name",
+    )
 
 
 class PatrolPhotoFileView(PrivateFileView):
