@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, FloatField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,10 @@ from rivers import gb3838
 from rivers.choices import ControlLevel, DeadlineSubject, OutletStatus, SampleInterval, WaterClass
 from rivers.filtersets import bad_stations_q
 from rivers.models import CampaignDeadline, Sample, StationMonth
+from rivers.models.quality import samples_of
 from rivers.samples import value_of
+from wushui import periods
+from wushui.figures import remembered_figure
 
 # The indicators the pages show, in the standard's order; TN is shown for rivers too.
 SHOWN = ("do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "ph")
@@ -59,17 +62,35 @@ def bands(indicator, lake):
     return out
 
 
-def trend(station, period, today=None):
+def kept_trend(station, period):
+    """:func:`trend`, kept until a sample of the station is written (``samples_of``) or the day ends: a
+    year of daily means is read once per new sample, not once per visit."""
+    parts = (
+        "station-trend",
+        station.pk,
+        station.target_class,
+        station.is_lake,
+        period,
+        periods.local_date(),
+        translation.get_language(),
+    )
+    return remembered_figure(parts, lambda: trend(station, period), depends_on=(samples_of(station.pk),))
+
+
+def trend(station, period):
     """The chart data of a station: for each indicator shown, its points and class bands. ``month``:
-    every assessed value of the last 31 days; ``year``: daily means; ``all``: monthly means."""
-    now = timezone.now()
+    every assessed value of the last 31 days; ``year``: daily means; ``all``: monthly means. The days
+    counted back are whole local days, today's included, so that the chart is the same all day."""
     days = TREND_PERIODS[period]
+    if days is not None:
+        first_day = periods.local_date() - datetime.timedelta(days=days - 1)
+        since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
     codes = [code for code in SHOWN if code in gb3838.INDICATORS]
     if period == "all":
         rows = StationMonth.objects.filter(station=station).order_by("month").values("month", "means")
         points = [(row["month"].isoformat(), row["means"]) for row in rows]
     elif period == "year":
-        samples = Sample.objects.assessed().filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
+        samples = Sample.objects.assessed().filter(station=station, sampled_at__gte=since)
         if samples.filter(interval=SampleInterval.DAY).exists():
             # A station that sends daily means: its hours add nothing to a day's mean but rows to read.
             samples = samples.exclude(interval=SampleInterval.HOUR)
@@ -78,14 +99,15 @@ def trend(station, period, today=None):
             .values("day")
             .annotate(**{code: Avg(value_of(code)) for code in codes})
             .order_by("day")
+            .values_list("day", *codes)
         )
-        points = [(row["day"].isoformat(), row) for row in rows]
+        points = [(row[0].isoformat(), dict(zip(codes, row[1:], strict=True))) for row in rows]
     else:
         # Each value taken out of the JSON by the database, flagged ones left out there too.
         zone = timezone.get_current_timezone()
         rows = (
             Sample.objects.assessed()
-            .filter(station=station, sampled_at__gte=now - datetime.timedelta(days=days))
+            .filter(station=station, sampled_at__gte=since)
             .order_by("sampled_at")
             .annotate(**{f"v_{code}": value_of(code) for code in codes})
             .values_list("sampled_at", *(f"v_{code}" for code in codes))[:MAX_RAW_POINTS]
@@ -101,8 +123,7 @@ def trend(station, period, today=None):
     for code in codes:
         indicator = gb3838.INDICATORS[code]
         # One time axis for all the series (it was most of the page when every point carried its time).
-        values_of = [values.get(code) for _moment, values in points]
-        data = [None if value is None else round(value, 4) for value in values_of]
+        data = [None if (value := values.get(code)) is None else round(value, 4) for _moment, values in points]
         series.append(
             {
                 "code": code,

@@ -79,11 +79,11 @@ class StationDetailView(ScopedDetailView):
         station = self.object
         context["period_form"] = form
         context["period"] = period
-        context["trend"] = quality_reports.trend(station, period)
+        context["trend"] = quality_reports.kept_trend(station, period)
         recent = Sample.objects.filter(station=station).assessed().order_by("-sampled_at", "-pk")[:20]
         # The cells written out here: a template filter per cell cost more than the rest of the page.
         context["recent"] = [
-            (sample, [(sample.values.get(code), sample.exceedances.get(code)) for code in quality_reports.SHOWN])
+            (sample, [_cell(sample.values.get(code), sample.exceedances.get(code)) for code in quality_reports.SHOWN])
             for sample in recent
         ]
         context["months"] = list(StationMonth.objects.filter(station=station).order_by("-month")[:12])
@@ -93,6 +93,12 @@ class StationDetailView(ScopedDetailView):
             [feature(station.location, name=str(station), colour=WaterClass.colour(station.latest_class))]
         )
         return context
+
+
+def _cell(value, multiple):
+    """A recent sample's value and its multiple of the target's limit, as written in the table (as the
+    lab sent it, not localised: a template filter per cell cost more than the rest of the page)."""
+    return ("" if value is None else str(value)), (str(multiple) if multiple else "")
 
 
 # --- Import -----------------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from django.utils import timezone
 from rivers import gb3838
 from rivers.choices import AlertKind, SampleInterval, SampleSource, WaterClass
 from rivers.models import Alert, Sample, Station, StationMonth
+from rivers.models.quality import samples_of
+from wushui.figures import changed
 
 # Rows per INSERT: a few thousand keep a statement's parameters well within every database's limits.
 WRITE_BATCH = 1000
@@ -77,6 +79,8 @@ def store_samples(samples: Iterable[Sample], *, refresh_months=True) -> StoreRes
         keep_latest(result.samples)
         if refresh_months:
             refresh_months_of(months_touched(result.samples))
+        # Written in bulk, past the model's save: the stations' trends are announced stale here.
+        changed(*{samples_of(sample.station_id) for sample in samples})
     return result
 
 

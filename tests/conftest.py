@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.gis.geos import LineString
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import override_settings
 from django.utils import translation
 
@@ -53,10 +53,12 @@ def _media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counts and other cached values never pass from one test to the next."""
-    cache.clear()
+    """Throttle counts, kept figures and their data versions never pass from one test to the next."""
+    for kept in (cache, caches["versions"]):
+        kept.clear()
     yield
-    cache.clear()
+    for kept in (cache, caches["versions"]):
+        kept.clear()
 
 
 @pytest.fixture(autouse=True)

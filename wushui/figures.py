@@ -7,8 +7,9 @@ that holds the *data versions* it depends on. A write moves a version on (``chan
 request computes the figure afresh: nothing is ever read stale by design, and ``FIGURE_TIMEOUT``
 only bounds what a missed write could cost.
 
-Versions live in the cache too, so every process must share it: Redis in production (``REDIS_URL``);
-the per-process memory cache of the embedded default serves one web process.
+Versions live in the ``versions`` cache, which every process shares (Redis in production, files
+under ``var/`` in the embedded default): a write by the worker or the HJ 212 listener moves the
+version the web process reads. The figures themselves may be kept per process.
 
 Writes move the versions through the models' ``save`` and ``delete`` (``VersionedModel``) and, for
 bulk writes that bypass them (the demo and scale commands), by calling ``changed`` themselves.
@@ -17,7 +18,7 @@ bulk writes that bypass them (the demo and scale commands), by calling ``changed
 import hashlib
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.utils import translation
 
@@ -39,11 +40,16 @@ def _new_version():
     return uuid.uuid4().hex
 
 
+def _versions():
+    return caches["versions"]
+
+
 def version(name):
-    current = cache.get(_version_key(name))
+    versions = _versions()
+    current = versions.get(_version_key(name))
     if current is None:
-        cache.add(_version_key(name), _new_version(), None)
-        current = cache.get(_version_key(name))
+        versions.add(_version_key(name), _new_version(), None)
+        current = versions.get(_version_key(name))
     return current
 
 
@@ -53,8 +59,7 @@ def changed(*names):
     the old rows in between is not kept."""
 
     def move():
-        for name in names:
-            cache.set(_version_key(name), _new_version(), None)
+        _versions().set_many({_version_key(name): _new_version() for name in names}, None)
 
     move()
     transaction.on_commit(move)

@@ -357,13 +357,26 @@ if PRODUCTION and env_bool("BEHIND_TLS_PROXY", False):
     # The client a rate counts is the one the proxy saw (the last address it appended).
     RATELIMIT_IP_META_KEY = "wushui.security.client_address"
 
-# The cache holds API throttle counts: shared through Redis when there is one, per process otherwise.
+# The cache holds API throttle counts and kept figures: shared through Redis when there is one, per
+# process otherwise. The figures' data versions (wushui.figures) are always shared by every process,
+# so that a write by the worker or the HJ 212 listener is seen by the web process at once: in Redis,
+# or in files under var/ in the embedded default.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    "versions": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        if env_str("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "data-versions"),
+            # A version per station's samples and per domain: far fewer, but never culled by surprise.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    ),
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport so that

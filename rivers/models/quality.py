@@ -25,6 +25,7 @@ from rivers.choices import (
 )
 from rivers.models.registry import Segment, WaterBody, code_validator, visible_segment_ids
 from wushui.choices import Domain
+from wushui.figures import VersionedModel
 from wushui.files import UnguessableName
 from wushui.scoping import EVERYTHING, NOTHING, VIEW, RegistryQuerySet, ScopedQuerySet, administers_registry
 
@@ -213,9 +214,19 @@ class SampleQuerySet(ScopedQuerySet):
         return self.exclude(source=SampleSource.AUTOMATIC, interval=SampleInterval.INSTANT)
 
 
-class Sample(models.Model):
+def samples_of(station_id):
+    """The data version (``wushui.figures``) of one station's samples: what is kept of them (the
+    station's trend) is kept until a sample of that station is written, not of any other."""
+    return f"samples:{station_id}"
+
+
+class Sample(VersionedModel, models.Model):
     """A water sample or an automatic station's value: indicators by code (``rivers.gb3838.INDICATORS``;
     missing ones simply absent), classified on save by the station's rules."""
+
+    @property
+    def data_version(self):
+        return samples_of(self.station_id)
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="samples")
     sampled_at = models.DateTimeField(_("sampled at"))

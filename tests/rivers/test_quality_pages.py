@@ -76,6 +76,31 @@ def test_station_detail_charts_each_indicator(client, world, history, period):
     assert "<script>" not in response.content.decode().split("trend-data")[0][-200:]
 
 
+def test_a_stations_trend_is_kept_until_a_sample_of_that_station_is_written(client, world, history):
+    from rivers.models import Sample
+
+    a1, b = history
+
+    def nh3n_count():
+        response = get(client, world.users.official, "rivers:station_detail", a1.pk, period="year")
+        return {item["code"]: item for item in response.context["trend"]["series"]}["nh3n"]["count"]
+
+    assert nh3n_count() == 3
+    # Kept: a row written past the portal's own writes (and its versions) is not seen...
+    Sample.objects.filter(station=a1).update(values={})
+    assert nh3n_count() == 3
+    # ...a sample of another station leaves it kept, a sample of this station is seen at once.
+    add_sample(b, local(2026, 3, 5, 9), nh3n=0.5)
+    assert nh3n_count() == 3
+    add_sample(a1, local(2026, 3, 5, 9), nh3n=2.0)
+    assert nh3n_count() == 1  # the bulk update above emptied the others: read afresh
+    # A sample saved one by one (the administration) moves the version too.
+    sample = Sample.objects.filter(station=a1, sampled_at__year=2026).order_by("sampled_at").first()
+    sample.values = {"nh3n": 1.0}
+    sample.save()
+    assert nh3n_count() == 2
+
+
 def test_station_detail_refuses_an_unknown_period(client, world, history):
     assert get(client, world.users.official, "rivers:station_detail", history[0].pk, period="decade").status_code == 400
 

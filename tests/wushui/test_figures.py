@@ -142,3 +142,30 @@ def test_a_kept_api_list_follows_its_data_and_differs_per_scope_and_query(client
     assert len(street["features"] if "features" in street else street["results"]) < len(
         district["features"] if "features" in district else district["results"]
     )
+
+
+def test_a_version_moved_in_another_process_is_seen_here_in_the_embedded_default(tmp_path):
+    # The embedded default (no REDIS_URL) keeps figures per process but shares their data versions in
+    # files under var/: a sample stored by the HJ 212 listener or the worker is seen by the web process.
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from tests.processes import BASE_DIR, run_python
+
+    def other_process(code):
+        done = run_python(
+            "import django; django.setup()\nfrom wushui import figures\n" + code,
+            cwd=BASE_DIR,
+            WUSHUI_VAR_DIR=str(tmp_path),
+            SECRET_KEY="test-secret-key-for-a-child-process-only",
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    first = other_process("print(figures.version('samples:7'))")
+    shared = FileBasedCache(str(tmp_path / "data-versions"), {})
+    assert shared.get("data-version:samples:7") == first
+    other_process("figures.changed('samples:7')")
+    moved = shared.get("data-version:samples:7")
+    assert moved != first
+    assert other_process("print(figures.version('samples:7'))") == moved
+
