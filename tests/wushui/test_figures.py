@@ -168,4 +168,3 @@ def test_a_version_moved_in_another_process_is_seen_here_in_the_embedded_default
     moved = shared.get("data-version:samples:7")
     assert moved != first
     assert other_process("print(figures.version('samples:7'))") == moved
-
