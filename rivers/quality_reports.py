@@ -80,10 +80,10 @@ def kept_trend(station, period):
 def trend(station, period):
     """The chart data of a station: for each indicator shown, its points and class bands. ``month``:
     every assessed value of the last 31 days; ``year``: daily means; ``all``: monthly means. The days
-    counted back are whole local days, today's included, so that the chart is the same all day."""
+    counted back are whole local days before today's, so that the chart's start is the same all day."""
     days = TREND_PERIODS[period]
     if days is not None:
-        first_day = periods.local_date() - datetime.timedelta(days=days - 1)
+        first_day = periods.local_date() - datetime.timedelta(days=days)
         since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
     codes = [code for code in SHOWN if code in gb3838.INDICATORS]
     if period == "all":

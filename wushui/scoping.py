@@ -1,8 +1,9 @@
 """The one scoping mechanism: what a user may see, and what they may change.
 
 Every domain queryset derives from :class:`ScopedQuerySet` and answers
-``restrict(user, action)``, ``action`` being :data:`VIEW` (the default) or
-:data:`CHANGE`. Views, API viewsets, exports, map layers, form choices and
+``restrict(user, action)``, ``action`` being :data:`VIEW` (the default),
+:data:`CHANGE`, or an action of the model's own (``model_actions``: a problem's
+transitions). Views, API viewsets, exports, map layers, form choices and
 dashboard figures all start from it, so no single view can forget the rule.
 Rows outside the view scope simply do not exist for the user: a lookup answers
 404. A row the user may see but not change answers 403 with a message that says
@@ -45,17 +46,24 @@ class ScopedQuerySet(models.QuerySet):
     # Fields a public page may show; ``public()`` refuses to run without them.
     PUBLIC_FIELDS: tuple = ()
 
+    def model_actions(self):
+        """Actions besides view and change that the model names (a workflow's transitions): each is
+        judged by ``scope_q`` among the rows the user may see."""
+        return ()
+
     def restrict(self, user, action=VIEW):
-        if action not in ACTIONS:
-            raise ValueError(f"Unknown scope action {action!r}; use one of {ACTIONS}")
+        own = action not in ACTIONS
+        if own and action not in self.model_actions():
+            raise ValueError(f"Unknown scope action {action!r}; use one of {ACTIONS} or the model's own")
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         condition = self.view_q(user) if action == VIEW else self.scope_q(user, action)
         if condition is NOTHING:
             return self.none()
+        rows = self.restrict(user, VIEW) if own else self
         if condition is EVERYTHING:
-            return self.all()
-        return self.filter(condition)
+            return rows.all()
+        return rows.filter(condition)
 
     def may_change_any(self, user):
         """Whether the user may change (and so create) rows of this kind at all."""

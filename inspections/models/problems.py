@@ -28,7 +28,7 @@ from inspections.choices import (
 from rivers.models import Segment, visible_segment_ids
 from wushui import periods
 from wushui.files import PrivatePhoto, UnguessableName
-from wushui.scoping import ACTIONS, VIEW, ScopedQuerySet
+from wushui.scoping import CHANGE, NOTHING, VIEW, ScopedQuerySet
 
 # Newest first: the order of the problem list and the keyset its pages are cut on (index problem_recent).
 RECENT_FIRST = ("-created_at", "-pk")
@@ -48,16 +48,11 @@ class ProblemQuerySet(ScopedQuerySet):
     # reporter, or anything the workflow adds unless it is named here.
     PUBLIC_FIELDS = ("pk", "segment_id", "category", "source", "status", "location", "created_at")
 
-    def restrict(self, user, action=VIEW):
+    def model_actions(self):
         from inspections import workflow
 
-        if action in workflow.TRANSITIONS:
-            scoped = self.restrict(user, VIEW)
-            condition = workflow.transition_q(user, action) if user is not None and user.is_authenticated else None
-            return scoped.none() if condition is None else scoped.filter(condition)
-        if action not in ACTIONS:
-            raise ValueError(f"Unknown scope action {action!r}; use one of {ACTIONS} or a transition's name")
-        return super().restrict(user, action)
+        # Each transition is an action: the problems the user may make it on.
+        return workflow.TRANSITIONS
 
     def scope_q(self, user, action):
         from inspections import workflow
@@ -67,7 +62,10 @@ class ProblemQuerySet(ScopedQuerySet):
             if user.unit_id:
                 condition |= Q(assignee_unit_id=user.unit_id)
             return condition
-        return workflow.any_transition_q(user)
+        if action == CHANGE:
+            return workflow.any_transition_q(user)
+        condition = workflow.transition_q(user, action)
+        return NOTHING if condition is None else condition
 
     def open(self):
         return self.filter(status__in=ProblemStatus.OPEN)
