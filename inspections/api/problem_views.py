@@ -145,7 +145,10 @@ class ProblemViewSet(
 
     def get_queryset(self):
         queryset = Problem.objects.restrict(self.request.user).select_related("segment", "street")
-        queryset = queryset.select_related("assignee_unit", "assignee_chief").defer("segment__geometry")
+        # No shape but the problem's point: a street's outline is most of its row.
+        queryset = queryset.select_related("assignee_unit", "assignee_chief").defer(
+            "segment__geometry", "street__boundary"
+        )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 "photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor"))

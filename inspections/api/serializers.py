@@ -49,7 +49,8 @@ class PointInputField(serializers.Field):
         return point
 
     def to_representation(self, value):
-        return json.loads(value.geojson) if value else None
+        # Written from the point's own coordinates: through GDAL's GeoJSON it cost a list's row a tenth.
+        return {"type": "Point", "coordinates": [value.x, value.y]} if value else None
 
 
 class FindingInputSerializer(serializers.Serializer):
