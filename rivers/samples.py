@@ -79,8 +79,8 @@ def store_samples(samples: Iterable[Sample], *, refresh_months=True) -> StoreRes
         keep_latest(result.samples)
         if refresh_months:
             refresh_months_of(months_touched(result.samples))
-        # Written in bulk, past the model's save: the stations' trends are announced stale here.
-        changed(*{samples_of(sample.station_id) for sample in samples})
+        # Written in bulk, past the model's save: the stations' trends are announced stale here, at commit.
+        changed(*{samples_of(sample.station_id) for sample in samples}, within=False)
     return result
 
 

@@ -19,6 +19,7 @@ import hashlib
 import uuid
 
 from django.core.cache import cache, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.utils import translation
 
@@ -53,16 +54,26 @@ def version(name):
     return current
 
 
-def changed(*names):
+def changed(*names, within=True):
     """The data ``names`` changed: figures computed on them are computed afresh. Moved now, for the
     rest of this transaction, and again at commit, so that a figure another process computed from
-    the old rows in between is not kept."""
+    the old rows in between is not kept. A bulk writer that reads no figure before its commit says
+    ``within=False``: moved at commit only."""
 
     def move():
         _versions().set_many({_version_key(name): _new_version() for name in names}, None)
 
-    move()
+    if within:
+        move()
     transaction.on_commit(move)
+
+
+class VersionFiles(FileBasedCache):
+    """The data versions of the embedded default, shared by its processes in files: a few hundred small
+    entries (a domain's, a station's samples'), never culled, so that a write need not list the folder."""
+
+    def _cull(self):
+        return None
 
 
 def figure_key(parts, *, depends_on):

@@ -371,10 +371,8 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
         if env_str("REDIS_URL")
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "wushui.figures.VersionFiles",
             "LOCATION": str(VAR_DIR / "data-versions"),
-            # A version per station's samples and per domain: far fewer, but never culled by surprise.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     ),
 }
