@@ -188,11 +188,12 @@ class ComplianceReport:
         )
         return rows.annotate(share=share).order_by("share", "chief__name", "chief_id", "tier")
 
-    def _kept(self, name, compute):
-        """``compute()`` kept for this selection until a patrol, an appointment or a rule changes
-        (``wushui.figures``)."""
+    def _kept(self, name, compute, *more):
+        """``compute()`` kept for this selection (and ``more`` parts) until a patrol, an appointment or a
+        rule changes (``wushui.figures``)."""
         parts = (
             name,
+            *more,
             scope_key(self.user),
             self.on,
             tuple(self.tiers),
@@ -262,6 +263,11 @@ class ComplianceReport:
         if self.behind_only:
             rows = {pk: row for pk, row in rows.items() if row.chiefs}
         return [*rows.values(), *([itself] if itself.chiefs and rows else [])], total
+
+    def kept_chief_rows(self, keys):
+        """:meth:`chief_rows` of a page's ``keys``, kept as the order they come from is (``_kept``)."""
+        keys = [tuple(key) for key in keys]
+        return self._kept("compliance-chief-rows", lambda: self.chief_rows(keys), tuple(keys))
 
     def chief_rows(self, keys=None):
         """The :class:`ChiefCompliance` of the (chief id, tier) pairs in ``keys``, in that order (every

@@ -166,7 +166,7 @@ class ComplianceView(LoginRequiredMixin, TemplateView):
         if not report.shows_subdivisions:
             page = Paginator(report.chief_order(), self.paginate_by).get_page(self.request.GET.get("page"))
             context["page_obj"], context["is_paginated"] = page, page.has_other_pages()
-            context["rows"] = report.chief_rows(page.object_list)
+            context["rows"] = report.kept_chief_rows(page.object_list)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

@@ -54,6 +54,20 @@ def test_the_compliance_chief_order_is_kept_and_follows_a_new_patrol(world, djan
     assert after.index((world.users.chief_a1.pk, "village")) > before.index((world.users.chief_a1.pk, "village"))
 
 
+def test_the_compliance_page_rows_are_kept_and_follow_a_new_patrol(client, world):
+    client.force_login(world.users.street_a)
+    url = reverse("inspections:compliance")
+
+    def done_by_chief_a1():
+        rows = client.get(url).context["rows"]
+        return {row.chief.username: row.done for row in rows}["chief_a1"]
+
+    before = done_by_chief_a1()
+    assert done_by_chief_a1() == before
+    PatrolFactory(chief=world.users.chief_a1, segment=world.segment_a1, tier="village")
+    assert done_by_chief_a1() == before + 1
+
+
 def test_the_directory_figures_follow_a_new_appointment_and_stay_per_scope(world):
     first = {row.region.pk: row for row in subdivision_figures(world.users.official, world.district)}
     segment = SegmentFactory(region=world.village_b1, water_body=world.river, code="T-RIVER-B2")
