@@ -20,7 +20,9 @@ from rivers.models import (
     ThreeRiversRecord,
     WaterBody,
 )
+from rivers.models.quality import samples_of
 from rivers.services import create_missing_signboards
+from wushui.figures import changed
 
 
 class SegmentInline(admin.TabularInline):
@@ -128,6 +130,18 @@ class SampleAdmin(admin.ModelAdmin):
     readonly_fields = ["water_class", "determining", "exceedances", "ph_out_of_range", "is_bad", "received_at"]
     date_hierarchy = "sampled_at"
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "station" in form.changed_data and form.initial.get("station"):
+            # Moved to another station: the one it left shows it no more (the save moved the new one's).
+            changed(samples_of(form.initial["station"]))
+
+    def delete_queryset(self, request, queryset):
+        # A bulk delete passes by the model's delete: the stations' trends are announced stale here.
+        stations = set(queryset.values_list("station_id", flat=True))
+        super().delete_queryset(request, queryset)
+        changed(*(samples_of(station_id) for station_id in stations))
 
 
 @admin.register(Alert)

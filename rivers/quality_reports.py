@@ -68,6 +68,7 @@ def kept_trend(station, period):
     parts = (
         "station-trend",
         station.pk,
+        station.code,
         station.target_class,
         station.is_lake,
         period,

@@ -155,6 +155,8 @@ def refresh_months_of(keys):
             unique_fields=["station", "month"],
             update_fields=["samples", "means", "water_class"],
         )
+    # The months are read by the stations' trends: kept figures move with them (at commit).
+    changed(*{samples_of(station_id) for station_id in station_ids}, within=False)
     return len(months)
 
 

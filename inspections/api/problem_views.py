@@ -132,6 +132,20 @@ def _documented(act, name, transition, media):
     )(act)
 
 
+def _with_related(problems):
+    """What the problems' answers name beside them; no shape but the problem's point (a street's outline
+    is most of its row)."""
+    return problems.select_related("segment", "street", "assignee_unit", "assignee_chief").defer(
+        "segment__geometry", "street__boundary"
+    )
+
+
+def _with_timeline(problems):
+    return problems.prefetch_related(
+        "photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor"))
+    )
+
+
 class ProblemViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -144,15 +158,9 @@ class ProblemViewSet(
     pagination_class = ProblemPagination
 
     def get_queryset(self):
-        queryset = Problem.objects.restrict(self.request.user).select_related("segment", "street")
-        # No shape but the problem's point: a street's outline is most of its row.
-        queryset = queryset.select_related("assignee_unit", "assignee_chief").defer(
-            "segment__geometry", "street__boundary"
-        )
+        queryset = _with_related(Problem.objects.restrict(self.request.user))
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                "photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor"))
-            )
+            queryset = _with_timeline(queryset)
         return queryset
 
     def get_serializer_class(self):
@@ -188,11 +196,7 @@ class ProblemViewSet(
         return Response(self._detail(problem.pk), status=status.HTTP_201_CREATED)
 
     def _detail(self, pk):
-        queryset = (
-            Problem.objects.select_related("segment", "street", "assignee_unit", "assignee_chief")
-            .defer("segment__geometry")
-            .prefetch_related("photos", Prefetch("events", queryset=ProblemEvent.objects.select_related("actor")))
-        )
+        queryset = _with_timeline(_with_related(Problem.objects.all()))
         return ProblemSerializer(queryset.get(pk=pk), context=self.get_serializer_context()).data
 
     for _name in workflow.TRANSITIONS:

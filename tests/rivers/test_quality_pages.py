@@ -109,6 +109,48 @@ def test_a_stations_trend_is_kept_until_a_sample_of_that_station_is_written(
     assert nh3n_count() == 2
 
 
+def test_the_monthly_means_written_after_the_samples_move_the_trend_too(
+    client, world, history, django_capture_on_commit_callbacks
+):
+    # The HJ 212 listener stores samples first and writes their months' means a few seconds later.
+    from rivers.samples import months_touched, new_sample, refresh_months_of, store_samples
+
+    a1, _b = history
+
+    def months_shown():
+        response = get(client, world.users.official, "rivers:station_detail", a1.pk, period="all")
+        return len(response.context["trend"]["times"])
+
+    before = months_shown()
+    sample = new_sample(a1, local(2024, 6, 3, 10), "lab", values={"nh3n": 1.1})
+    with django_capture_on_commit_callbacks(execute=True):
+        store_samples([sample], refresh_months=False)
+    assert months_shown() == before  # no month of June 2024 yet
+    with django_capture_on_commit_callbacks(execute=True):
+        refresh_months_of(months_touched([sample]))
+    assert months_shown() == before + 1
+
+
+def test_samples_deleted_in_the_administration_leave_the_trend(admin_client, world, history):
+    from rivers.models import Sample
+
+    a1, _b = history
+    url = reverse("rivers:station_detail", args=[a1.pk])
+
+    def nh3n_count():
+        series = admin_client.get(url, {"period": "year"}).context["trend"]["series"]
+        return {item["code"]: item for item in series}["nh3n"]["count"]
+
+    assert nh3n_count() == 3
+    doomed = Sample.objects.filter(station=a1, sampled_at__year=2026).order_by("sampled_at")[:1]
+    response = admin_client.post(
+        reverse("admin:rivers_sample_changelist"),
+        {"action": "delete_selected", "_selected_action": [doomed[0].pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert nh3n_count() == 2
+
+
 def test_station_detail_refuses_an_unknown_period(client, world, history):
     assert get(client, world.users.official, "rivers:station_detail", history[0].pk, period="decade").status_code == 400
 
