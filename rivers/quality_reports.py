@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from rivers import gb3838
 from rivers.choices import ControlLevel, DeadlineSubject, OutletStatus, SampleInterval, WaterClass
 from rivers.filtersets import bad_stations_q
-from rivers.models import CampaignDeadline, Sample, StationMonth
-from rivers.models.quality import samples_of
+from rivers.models import CampaignDeadline, Sample, Station, StationMonth
+from rivers.models.quality import STATION_MONTHS, samples_of
 from rivers.samples import value_of
 from wushui import periods
-from wushui.figures import remembered_figure
+from wushui.figures import REGISTRY, remembered_figure, scope_key
 
 # The indicators the pages show, in the standard's order; TN is shown for rivers too.
 SHOWN = ("do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "ph")
@@ -230,6 +230,16 @@ def station_means(station_ids, first_month, last_month):
         .order_by()
     )
     return {(row["station_id"], code): row[code] for row in rows for code in SHOWN if row[code] is not None}
+
+
+def kept_year_over_year(user, year, through_month):
+    """:func:`year_over_year` of the user's stations, kept until a station or a month's means change
+    (``STATION_MONTHS``) or the registry does (the scope)."""
+    return remembered_figure(
+        ("year-over-year", scope_key(user), year, through_month),
+        lambda: year_over_year(Station.objects.restrict(user), year, through_month),
+        depends_on=(STATION_MONTHS, REGISTRY),
+    )
 
 
 def year_over_year(stations, year, through_month):

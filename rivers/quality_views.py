@@ -205,7 +205,7 @@ class YearOverYearView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, year, month = _year_and_month(self.request)
-        rows, district = quality_reports.year_over_year(Station.objects.restrict(self.request.user), year, month)
+        rows, district = quality_reports.kept_year_over_year(self.request.user, year, month)
         context.update(
             form=form,
             year=year,

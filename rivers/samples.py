@@ -20,7 +20,7 @@ from django.utils import timezone
 from rivers import gb3838
 from rivers.choices import AlertKind, SampleInterval, SampleSource, WaterClass
 from rivers.models import Alert, Sample, Station, StationMonth
-from rivers.models.quality import samples_of
+from rivers.models.quality import STATION_MONTHS, samples_of
 from wushui.figures import changed
 
 # Rows per INSERT: a few thousand keep a statement's parameters well within every database's limits.
@@ -156,7 +156,7 @@ def refresh_months_of(keys):
             update_fields=["samples", "means", "water_class"],
         )
     # The months are read by the stations' trends: kept figures move with them (at commit).
-    changed(*{samples_of(station_id) for station_id in station_ids}, within=False)
+    changed(STATION_MONTHS, *{samples_of(station_id) for station_id in station_ids}, within=False)
     return len(months)
 
 

@@ -58,9 +58,16 @@ class StationQuerySet(ScopedQuerySet):
         return domain_scope(user, action, lambda: Q(segment_id__in=visible_segment_ids(user)), Domain.WATER_QUALITY)
 
 
-class Station(models.Model):
+# The data version (``wushui.figures``) of the stations and their monthly means: figures over every
+# station's months (year over year) are kept until one is written.
+STATION_MONTHS = "station-months"
+
+
+class Station(VersionedModel, models.Model):
     """A monitoring station or section (站位 / 断面) on a segment, with the class it must reach; an
     automatic one reports over HJ 212 under its device number (MN)."""
+
+    data_version = STATION_MONTHS
 
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)

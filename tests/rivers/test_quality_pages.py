@@ -175,6 +175,25 @@ def test_year_over_year_per_station_and_district(client, world, history):
     assert get(client, world.users.official, "rivers:quality_yoy", year=1999).status_code == 400
 
 
+def test_year_over_year_is_kept_until_a_months_means_or_a_station_change(
+    client, world, history, django_capture_on_commit_callbacks
+):
+    a1, _b = history
+
+    def page():
+        response = get(client, world.users.official, "rivers:quality_yoy", year=2026, month=3)
+        return {row.station.code: row for row in response.context["rows"]}
+
+    assert round(page()["T-ST-A1"].changes["nh3n"].current, 3) == 1.8
+    # A new sample rewrites March's means (at commit): the page shows it.
+    with django_capture_on_commit_callbacks(execute=True):
+        add_sample(a1, local(2026, 3, 4, 10), nh3n=3.0)
+    assert round(page()["T-ST-A1"].changes["nh3n"].current, 3) == 2.0  # (1.8 + 1.8 + 2.4) / 3
+    # A new station, saved one by one, is listed at once.
+    StationFactory(code="T-ST-NEW", segment=world.segment_a1, water_body=world.river)
+    assert "T-ST-NEW" in page()
+
+
 def test_the_tracker_lists_bad_stations_with_their_deadline(client, world, history):
     a1, _b = history
     OutletFactory(segment=world.segment_a1, status=OutletStatus.ILLEGAL)

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.scale import DEFAULT_SEED, GrowthError, Progress, grow
+from rivers.models.quality import STATION_MONTHS
 from wushui import figures
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         except GrowthError as error:
             raise CommandError(str(error)) from error
         # Bulk writes bypass the models' save: the figures kept on the old rows go now.
-        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS)
+        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS, STATION_MONTHS)
         self.stdout.write(self.style.SUCCESS(f"Grew the district in {time.monotonic() - started:.0f} s:"))
         for table, rows in written.items():
             self.stdout.write(f"  {table:<14} {rows:>10,}")

@@ -21,6 +21,7 @@ from projects.models import Enterprise, ProgressReport, Project, ResponsibilityT
 from rivers.choices import ChiefRole, WaterBodyKind
 from rivers.demo import seed_quality
 from rivers.models import ChiefAppointment, Segment, Signboard, WaterBody
+from rivers.models.quality import STATION_MONTHS
 from rivers.services import create_missing_signboards
 from wushui import figures
 from wushui.choices import Domain, RegionLevel, Role, Tier, UnitKind
@@ -103,7 +104,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"The demo data does not validate: {error}") from error
         # Some rows were written in bulk (bypassing the models' save): the figures kept go now.
-        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS)
+        figures.changed(figures.REGISTRY, figures.PATROLS, figures.PROJECTS, STATION_MONTHS)
         self.print_summary(seeder, new_patrols)
         self.stdout.write(
             f"  Water quality: {quality['stations']} stations, {quality['samples']} new samples, "
