@@ -85,7 +85,7 @@ def trend(station, period):
     days = TREND_PERIODS[period]
     if days is not None:
         first_day = periods.local_date() - datetime.timedelta(days=days)
-        since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time()))
+        since, _end = periods.day_bounds(first_day)
     codes = [code for code in SHOWN if code in gb3838.INDICATORS]
     if period == "all":
         rows = StationMonth.objects.filter(station=station).order_by("month").values("month", "means")
